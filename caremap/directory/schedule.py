@@ -1,0 +1,66 @@
+"""Answer "open now?" from a structured weekly schedule, in Asia/Shanghai time.
+
+A schedule is {"mon": [["09:00", "12:00"], ...], ..., "holidays": "closed" | "open" | None}.
+"24:00" ends a day; an interval whose end is before its start runs past midnight into the next
+day. On China's public holidays a schedule with "holidays": "closed" is closed, and on a
+make-up working day (调休上班) the Monday-to-Friday pattern applies whatever the weekday.
+"""
+
+import datetime
+import logging
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+logger = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _holiday_state(day: datetime.date) -> tuple[bool, bool]:
+    """Return (is public holiday, is make-up working day); both False outside the calendar."""
+    try:
+        # get_holiday_detail gives (True, None) for an ordinary weekend, a name for a holiday.
+        off, holiday_name = chinese_calendar.get_holiday_detail(day)
+        holiday = off and holiday_name is not None
+        workday_swap = chinese_calendar.is_workday(day) and day.weekday() >= 5
+    except NotImplementedError:
+        # chinese_calendar only knows the years the State Council has published.
+        logger.warning("holiday calendar has no data year=%d", day.year)
+        return False, False
+    return holiday, workday_swap
+
+
+def _intervals_for(schedule: dict, day: datetime.date) -> list[tuple[int, int]]:
+    """Return the day's open intervals in minutes since midnight (end may exceed 1440)."""
+    holiday, workday_swap = _holiday_state(day)
+    if holiday and schedule.get("holidays") == "closed":
+        return []
+    key = "mon" if workday_swap else DAYS[day.weekday()]
+    intervals = []
+    for start, end in schedule.get(key) or []:
+        s, e = _minutes(start), _minutes(end)
+        if e <= s:
+            e += 24 * 60  # past midnight (次日)
+        intervals.append((s, e))
+    return intervals
+
+
+def is_open(schedule: dict | None, now: datetime.datetime | None = None) -> bool | None:
+    """Return True/False, or None when the schedule is unknown."""
+    if not schedule:
+        return None
+    now = (now or datetime.datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    today = now.date()
+    minute = now.hour * 60 + now.minute
+    if any(s <= minute < e for s, e in _intervals_for(schedule, today)):
+        return True
+    # An interval of yesterday that ran past midnight.
+    yesterday = today - datetime.timedelta(days=1)
+    return any(s <= minute + 1440 < e for s, e in _intervals_for(schedule, yesterday))

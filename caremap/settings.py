@@ -1,0 +1,160 @@
+"""Django settings for caremap.
+
+Development and demo defaults live here; `caremap.settings_production` overrides what a public
+deployment must change. Every setting read from the environment is listed in
+docs/deployment.md.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+# Where the embedded SQLite database and uploaded files live.
+DATA_DIR = Path(os.environ.get("CAREMAP_DATA_DIR", PROJECT_DIR / "var")).resolve()
+
+# NOTE: this key only signs demo sessions on 127.0.0.1; production settings refuse to start
+# without CAREMAP_SECRET_KEY.
+SECRET_KEY = os.environ.get("CAREMAP_SECRET_KEY", "caremap-insecure-development-key")
+DEBUG = os.environ.get("CAREMAP_DEBUG", "1") == "1"
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("CAREMAP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "caremap.regions",
+    "caremap.directory",
+    "caremap.search",
+    "caremap.content",
+    "caremap.web",
+    "caremap.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "caremap.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "caremap.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "caremap.web.context.site",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "caremap.wsgi.application"
+
+# DATABASE_URL selects the database (postgres://... or sqlite:///...); without it, a SQLite
+# file in DATA_DIR.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'caremap.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CAREMAP_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while the import or an editor writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Browser libraries come from npm (package.json) and are served from node_modules as they are.
+STATICFILES_DIRS = [
+    ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The demo and the tests serve static files straight from the apps and node_modules;
+# production settings collect them into STATIC_ROOT with hashed names instead.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "media"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CAREMAP_LOG_LEVEL", "INFO")},
+}
+
+# --- caremap's own settings ---
+
+# True while the database holds the generated demo data set: every public page then shows the
+# 演示数据 (demonstration data) banner.
+CAREMAP_DEMO_BANNER = os.environ.get("CAREMAP_DEMO_BANNER", "auto")
+
+# Base map: "none" draws only the bundled district outlines (works offline). A tile layer names
+# the coordinate system its tiles are drawn in, and the page asks the API for that system.
+CAREMAP_TILE_LAYER = {
+    "name": os.environ.get("CAREMAP_TILE_NAME", "none"),
+    "url": os.environ.get("CAREMAP_TILE_URL", ""),
+    "crs": os.environ.get("CAREMAP_TILE_CRS", "wgs84"),
+    "attribution": os.environ.get("CAREMAP_TILE_ATTRIBUTION", ""),
+}
+
+# Public base URL used for share links and QR codes.
+CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Telephone area code given to local numbers written without one.
+CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
+
+# The city this deployment serves (NBS code), its map centre (WGS-84 lat, lng) and zoom.
+CAREMAP_CITY_CODE = "440300"
+CAREMAP_MAP_CENTER = (22.60, 114.10)
+CAREMAP_MAP_ZOOM = 10

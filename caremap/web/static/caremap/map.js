@@ -1,0 +1,177 @@
+// The map page: search form, filters, result list and Leaflet map, kept in step.
+// Coordinates from the API arrive in the tile layer's system (config.tiles.crs); with no tile
+// layer the map draws only the bundled district outlines, in WGS-84.
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var text = document.getElementById("i18n").dataset;
+  var form = document.getElementById("search-form");
+  var list = document.getElementById("result-list");
+  var countEl = document.getElementById("result-count");
+  var statusEl = document.getElementById("status");
+  var crs = (config.tiles && config.tiles.url) ? config.tiles.crs : "wgs84";
+  var near = null;
+  var requestNumber = 0;
+
+  var map = L.map("map", { maxZoom: 18, minZoom: 8, zoomControl: true })
+    .setView(config.center, config.zoom);
+  if (config.tiles && config.tiles.url) {
+    L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 18 }).addTo(map);
+  }
+  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+  map.addLayer(cluster);
+  var nearMarker = null;
+
+  fetch(config.outlines).then(function (r) { return r.json(); }).then(function (geojson) {
+    L.geoJSON(geojson, {
+      style: { color: "#2b6a8f", weight: 1.5, fillColor: "#e8f1f6", fillOpacity: 0.5 },
+      onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); },
+    }).addTo(map).bringToBack();
+  });
+
+  function params() {
+    var data = new FormData(form);
+    var out = new URLSearchParams();
+    data.forEach(function (value, key) { if (value) { out.append(key, value); } });
+    if (near) {
+      out.set("near", near[0].toFixed(6) + "," + near[1].toFixed(6));
+      out.set("radius", "5000");
+    }
+    out.set("crs", crs);
+    return out;
+  }
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (content !== undefined) { node.textContent = content; }
+    return node;
+  }
+
+  function renderList(data) {
+    list.replaceChildren();
+    countEl.textContent = data.count + " " + text.results;
+    statusEl.textContent = data.count ? "" : text.none;
+    data.results.forEach(function (point) {
+      var item = el("li", "result");
+      var link = el("a", "result-name", point.name);
+      link.href = "/points/" + point.id + "/";
+      item.appendChild(link);
+      var meta = point.category.name + " · " + point.department.name;
+      if (point.distance_m !== undefined) { meta += " · " + Math.round(point.distance_m) + " " + text.metres; }
+      item.appendChild(el("div", "result-meta", meta));
+      if (point.address) { item.appendChild(el("div", "result-address", point.address)); }
+      point.phones.slice(0, 1).forEach(function (phone) {
+        var call = el("a", "call", phone.number);
+        call.href = "tel:" + phone.tel;
+        item.appendChild(call);
+      });
+      if (point.location) {
+        item.addEventListener("mouseenter", function () { highlight(point.id); });
+      }
+      list.appendChild(item);
+    });
+  }
+
+  var markersById = {};
+  function renderMarkers(data) {
+    cluster.clearLayers();
+    markersById = {};
+    var layers = data.markers.map(function (m) {
+      var marker = L.marker([m[1], m[2]], { title: m[3], alt: m[3], keyboard: true });
+      var link = el("a", null, m[3]);
+      link.href = "/points/" + m[0] + "/";
+      marker.bindPopup(link);
+      markersById[m[0]] = marker;
+      return marker;
+    });
+    cluster.addLayers(layers);
+    if (layers.length === 1) {
+      // One result: show it at street level, not at the maximum zoom.
+      map.setView(layers[0].getLatLng(), 15);
+    } else if (layers.length > 1 && (near || form.q.value)) {
+      map.fitBounds(cluster.getBounds(), { padding: [20, 20], maxZoom: 15 });
+    }
+  }
+
+  function highlight(id) {
+    var marker = markersById[id];
+    if (marker) { cluster.zoomToShowLayer(marker, function () { marker.openPopup(); }); }
+  }
+
+  function search() {
+    var number = ++requestNumber;
+    var query = params();
+    statusEl.textContent = text.loading;
+    Promise.all([
+      fetch(config.api + "points?" + query.toString() + "&page_size=50").then(check),
+      fetch(config.api + "markers?" + query.toString()).then(check),
+    ]).then(function (results) {
+      if (number !== requestNumber) { return; }
+      renderList(results[0]);
+      renderMarkers(results[1]);
+    }).catch(function () {
+      if (number === requestNumber) { statusEl.textContent = text.failed; }
+    });
+  }
+
+  function check(response) {
+    if (!response.ok) { throw new Error("HTTP " + response.status); }
+    return response.json();
+  }
+
+  function setNear(lat, lng) {
+    near = [lat, lng];
+    if (nearMarker) { map.removeLayer(nearMarker); }
+    nearMarker = L.circleMarker([lat, lng], { radius: 8, color: "#c0392b" }).addTo(map)
+      .bindTooltip(text.here);
+    search();
+  }
+
+  function loadChildren(parentSelect, childSelect, level) {
+    var code = parentSelect.value;
+    childSelect.replaceChildren(childSelect.options[0]);
+    childSelect.value = "";
+    childSelect.disabled = !code;
+    if (!code) { return Promise.resolve(); }
+    return fetch(config.api + "regions?level=" + level + "&parent=" + encodeURIComponent(code))
+      .then(check).then(function (data) {
+        data.results.forEach(function (division) {
+          var option = el("option", null, division.name);
+          option.value = division.code;
+          childSelect.appendChild(option);
+        });
+      });
+  }
+
+  var district = document.getElementById("district");
+  var street = document.getElementById("street");
+  var community = document.getElementById("community");
+  district.addEventListener("change", function () {
+    loadChildren(district, street, "street");
+    loadChildren(street, community, "community");
+  });
+  street.addEventListener("change", function () { loadChildren(street, community, "community"); });
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); search(); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "q") { search(); }
+  });
+
+  document.getElementById("near-me").addEventListener("click", function () {
+    if (!navigator.geolocation) { statusEl.textContent = text.locationDenied; return; }
+    statusEl.textContent = text.loading;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      // Browsers report WGS-84; the API is asked in the map's system, so convert nothing here
+      // when the map is WGS-84, and let the API convert (crs) otherwise.
+      setNear(position.coords.latitude, position.coords.longitude);
+    }, function () {
+      statusEl.textContent = text.locationDenied;
+    }, { timeout: 10000, maximumAge: 60000 });
+  });
+
+  map.on("click", function (event) { setNear(event.latlng.lat, event.latlng.lng); });
+
+  search();
+})();
