@@ -35,7 +35,8 @@ def _browser_database_url() -> str | None:
         return None
     import psycopg
 
-    name = "caremap_browser_test"
+    # Named after the suite's database, so suites of several checkouts can run side by side.
+    name = url.rsplit("/", 1)[1].split("?")[0] + "_browser"
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name}")

@@ -3,16 +3,21 @@
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Compile every .po translation catalogue under LOCALE_PATHS to a .mo file."
+    help = "Compile every .po catalogue (LOCALE_PATHS and each app's locale/) to a .mo file."
 
     def handle(self, *args, **options):
         compiled = 0
-        for root in settings.LOCALE_PATHS:
+        roots = [Path(p) for p in settings.LOCALE_PATHS]
+        roots += [
+            Path(app.path) / "locale" for app in apps.get_app_configs() if app.name.startswith("caremap.")
+        ]
+        for root in dict.fromkeys(r.resolve() for r in roots if r.is_dir()):
             for po_path in Path(root).glob("*/LC_MESSAGES/*.po"):
                 catalogue = polib.pofile(str(po_path))
                 untranslated = catalogue.untranslated_entries()
