@@ -88,6 +88,11 @@ def pinyin_tokens(text: str) -> list[str]:
     return [t for t in tokens if t.isascii() and t.isalnum()]
 
 
+def compact(text: str) -> str:
+    """Return normalised text without spaces and punctuation, for whole-name comparison."""
+    return "".join(runs(text))
+
+
 def synonyms_of(term: str) -> list[str]:
     """Return the term and every synonym of it (normalised)."""
     for group in SYNONYMS:
