@@ -13,9 +13,9 @@ from caremap.directory.models import SERVICE_LINKS, Location, Visibility
 
 from . import cells
 from .backends import category_key, get_backend
-from .plan import NAME_PREFIX_KEY, TOTAL_KEY
 from .models import GramCount, SearchEntry
 from .normalize import compact, grams, normalize, pinyin_tokens
+from .plan import NAME_PREFIX_KEY, TOTAL_KEY
 
 logger = logging.getLogger(__name__)
 

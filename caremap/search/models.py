@@ -56,6 +56,9 @@ class SearchEntry(models.Model):
             models.Index(fields=["-verified", "location"], name="search_entry_fresh"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class GramCount(models.Model):
     """How many entries hold each index token, for query planning (rebuilt by reindex).
@@ -66,6 +69,9 @@ class GramCount(models.Model):
 
     gram = models.CharField(max_length=64, primary_key=True)
     entries = models.IntegerField()
+
+    def __str__(self) -> str:
+        return self.gram
 
 
 class ClusterCell(models.Model):
@@ -83,3 +89,6 @@ class ClusterCell(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["zoom", "x", "y", "category"], name="cluster_cell_key"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.zoom}/{self.x}/{self.y} {self.category}"
