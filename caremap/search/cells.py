@@ -10,7 +10,7 @@ viewport on the fly.
 
 import math
 
-from django.db import connection
+from django.db import connection, connections
 
 from .models import ClusterCell
 
@@ -103,7 +103,7 @@ def apply(entries, sign: int) -> None:
         cur.execute(f"DELETE FROM {CELL_TABLE} WHERE count <= 0")
 
 
-def precomputed(zoom: int, box, categories=()) -> list[tuple[int, float, float]]:
+def precomputed(zoom: int, box, categories=(), using="default") -> list[tuple[int, float, float]]:
     """Return (count, lat, lng) per cell from the pre-aggregated rows."""
     x0, x1, y0, y1 = cell_range(zoom, *box)
     sql = (f"SELECT sum(count), sum(lat_sum), sum(lng_sum) FROM {CELL_TABLE} "
@@ -113,6 +113,6 @@ def precomputed(zoom: int, box, categories=()) -> list[tuple[int, float, float]]
         sql += " AND category IN (" + ", ".join(["%s"] * len(categories)) + ")"
         params += list(categories)
     sql += " GROUP BY x, y"
-    with connection.cursor() as cur:
+    with connections[using].cursor() as cur:
         cur.execute(sql, params)
         return [(n, lat / n, lng / n) for n, lat, lng in cur.fetchall() if n]

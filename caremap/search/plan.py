@@ -307,15 +307,16 @@ class Planner:
             columns.append((f"{dist_sql} AS distance", dist_params))
             where.add(f"{dist_sql} IS NOT NULL", dist_params)
         columns += [("e.category", []), ("e.department", []), ("e.district", []),
-                    ("e.target_groups", [])]
+                    ("e.target_groups", []), ("e.latitude", []), ("e.longitude", [])]
         rows = self._select(columns, where, from_sql, "e.id", 10_000_000)
         out = []
         for row in rows:
             entry_id, location_id, name, verified, *rest = row
             score = int(rest.pop(0)) if self.ranked else 0
             distance = float(rest.pop(0)) if self.query.near else None
-            category, department, district, groups_text = rest
+            category, department, district, groups_text, latitude, longitude = rest
             out.append({
+                "latitude": latitude, "longitude": longitude,
                 "id": entry_id, "location_id": q._location_id(location_id), "name": name,
                 "verified": verified, "score": score, "distance": distance,
                 "facets": {"category": {category}, "department": {department},
