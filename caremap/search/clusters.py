@@ -8,8 +8,8 @@ GROUP BY (and, with `open_now`, in Python after the opening-hours check).
 import dataclasses
 
 from . import cells
-from .plan import Planner
 from .normalize import compact, normalize, query_terms
+from .plan import Planner
 
 WORLD = (-180.0, -85.0, 180.0, 85.0)
 
