@@ -89,6 +89,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Optional read replicas: DATABASE_REPLICA_URLS lists database URLs (comma-separated) that take
+# the public reads; writes, migrations and signed-in users stay on the primary (see
+# caremap/search/replicas.py and docs/deployment.md).
+CAREMAP_READ_REPLICAS = []
+for _number, _url in enumerate(
+    u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+):
+    _alias = f"replica{_number + 1}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=int(os.environ.get("CAREMAP_CONN_MAX_AGE", "60"))
+    )
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    CAREMAP_READ_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["caremap.search.replicas.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "caremap.search.replicas.PrimaryForWritersMiddleware",
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
