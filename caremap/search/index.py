@@ -78,9 +78,9 @@ def entry_fields(location: Location) -> dict:
     }
 
 
-def text_fields(name: str, body: str, address: str) -> dict:
+def text_fields(name: str, body: str, address: str, syllables_of=None) -> dict:
     """Return the text columns of an entry from its normalised name, body and address."""
-    name_pinyin = " ".join(dict.fromkeys(pinyin_tokens(name)))
+    name_pinyin = " ".join(dict.fromkeys(pinyin_tokens(name, syllables_of)))
     tokens = dict.fromkeys([*grams(name), *name_pinyin.split(), *grams(body), *grams(address)])
     return {
         "name": name,

@@ -58,7 +58,7 @@ def test_public_reads_use_the_replica_and_writes_the_primary(replica, client):
 
 
 def test_signed_in_users_read_the_primary(replica, client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="a-long-password-1")
+    user = django_user_model.objects.create_user("editor")
     client.force_login(user)
     with override_settings(CAREMAP_READ_REPLICAS=[replica]):
         # The session is read from the primary; the search follows the user there.

@@ -173,5 +173,48 @@
 
   map.on("click", function (event) { setNear(event.latlng.lat, event.latlng.lng); });
 
+  // Zoomed out past a city, the server counts the points per map cell (/api/v1/clusters), so a
+  // provincial or national view never loads every marker. Self-contained: it only swaps which
+  // layer is on the map.
+  var CLUSTER_ZOOM = 10;
+  var serverClusters = L.layerGroup();
+  var clusterRequest = 0;
+  function loadClusters() {
+    var number = ++clusterRequest;
+    if (map.getZoom() >= CLUSTER_ZOOM) {
+      map.removeLayer(serverClusters);
+      if (!map.hasLayer(cluster)) { map.addLayer(cluster); }
+      return;
+    }
+    var bounds = map.getBounds();
+    var query = params();
+    query.delete("near");
+    query.delete("radius");
+    query.set("zoom", String(map.getZoom()));
+    query.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (v) { return Math.max(-180, Math.min(180, v)).toFixed(5); }).join(","));
+    fetch(config.api + "clusters?" + query.toString()).then(check).then(function (data) {
+      if (number !== clusterRequest) { return; }
+      serverClusters.clearLayers();
+      data.clusters.forEach(function (c) {
+        var size = c.count < 100 ? "small" : c.count < 10000 ? "medium" : "large";
+        var label = el("div");
+        label.appendChild(el("span", null, String(c.count)));
+        var icon = L.divIcon({ className: "marker-cluster server-cluster marker-cluster-" + size,
+          html: label.outerHTML, iconSize: [40, 40] });
+        L.marker([c.lat, c.lng], { icon: icon, title: String(c.count), keyboard: true })
+          .on("click", function () { map.setView([c.lat, c.lng], map.getZoom() + 2); })
+          .addTo(serverClusters);
+      });
+      map.removeLayer(cluster);
+      map.addLayer(serverClusters);
+    }).catch(function () {
+      if (number === clusterRequest) { statusEl.textContent = text.failed; }
+    });
+  }
+  map.setMinZoom(3);
+  map.on("moveend", loadClusters);
+  form.addEventListener("change", loadClusters);
+
   search();
 })();
