@@ -65,6 +65,10 @@ class SearchBackend:
         """ORDER BY expression sorting names by code point, as Python does."""
         return column
 
+    def text_order(self) -> str:
+        """ORDER BY expression for unranked text matches read through `text_source`."""
+        return "e.id"
+
     def box_condition(self, west, south, east, north, categories=()) -> tuple[str, list]:
         raise NotImplementedError
 
@@ -159,6 +163,10 @@ class SqliteBackend(SearchBackend):
         # stops reading the posting list early.
         return (f"{FTS_TABLE} CROSS JOIN {ENTRY_TABLE} AS e ON e.id = {FTS_TABLE}.rowid",
                 f"{FTS_TABLE} MATCH %s", [self.fts_query(terms)])
+
+    def text_order(self):
+        # The FTS5 rowid is the entry id, and FTS5 can deliver rowids in order.
+        return f"{FTS_TABLE}.rowid"
 
     def prefix_condition(self, column, prefix):
         # A range the B-tree can use; SQLite's LIKE ignores case and would not.

@@ -30,7 +30,7 @@ from . import query as q
 from .backends import backend_for
 from .models import GramCount, SearchEntry
 
-RARE_LIMIT = 5000
+RARE_LIMIT = 1500
 # PostgreSQL reads common text by scanning rows, not through a GIN bitmap, above this.
 GIN_LIMIT = 20000
 # The ranking walk is tried when it should find a page within this many rows.
@@ -157,9 +157,14 @@ class Planner:
         elif self.ranked:
             rows = self._ranked(query.page * query.page_size)[offset:]
         else:
-            from_sql, where = self.source(self.use_text_index())
+            use_index = self.use_text_index()
+            from_sql, where = self.source(use_index)
             where.extend(self.conditions())
-            order = "e.id" if self.terms else f"{self.backend.name_order('e.name')}, e.location_id"
+            if self.terms:
+                # Index order: FTS5 hands rows out in rowid order, so no sort is needed.
+                order = self.backend.text_order() if use_index else "e.id"
+            else:
+                order = f"{self.backend.name_order('e.name')}, e.location_id"
             rows = self._select([], where, from_sql, order, query.page_size, offset)
         return [q.hit_from_row(row, self.ranked, bool(query.near)) for row in rows]
 
@@ -212,9 +217,11 @@ class Planner:
         top = self._select(self._score_column(), high, table,
                            "score DESC, e.verified DESC, e.location_id", need)
 
+        # The name check implies the full text check, so only the filters are added.
         contains = q.text_check(self.terms, self.backend, name_only=True)
         contains.add(f"NOT {prefix_sql}", prefix_params)
-        contains.extend(self.conditions())
+        contains.extend(q.filter_conditions(self.query, self.backend))
+        contains.extend(q.facet_conditions(self.query))
         tier_score = q.NAME_CONTAINS * len(self.terms)
         rest = self._select([(str(tier_score), [])], contains, table,
                             "e.verified DESC, e.location_id", need)

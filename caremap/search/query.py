@@ -34,10 +34,10 @@ WHOLE_NAME_BONUS = EXACT_NAME * 10
 WHOLE_PREFIX_BONUS = NAME_PREFIX * 10
 
 FACETS = ("category", "department", "district", "target_group")
-# Counts past these are reported as lower bounds ("5000+"): counting every match of a term
+# Counts past these are reported as lower bounds ("2000+"): counting every match of a term
 # that most of the country shares would cost more than the whole rest of the query.
-COUNT_CAP = 5000
-FACET_SAMPLE = 10000
+COUNT_CAP = 2000
+FACET_SAMPLE = 2000
 
 
 @dataclasses.dataclass
