@@ -20,6 +20,7 @@ Counts and facet counts stop at a cap (see query.COUNT_CAP, FACET_SAMPLE).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 from django.db import connections, router
@@ -36,6 +37,8 @@ GIN_LIMIT = 20000
 # The ranking walk is tried when it should find a page within this many rows.
 WALK_BUDGET = 20000
 NEAREST_START_M = 2000
+# Zoom of the cluster cells that seed the nearest search's first radius (cells of ~10 km).
+NEAREST_CELL_ZOOM = 10
 NEAREST_MAX_M = 20_000_000
 TOTAL_KEY = "#total"
 NAME_PREFIX_KEY = "n:"
@@ -241,7 +244,7 @@ class Planner:
             where.extend(self.conditions())
             where.add(f"{dist_sql} IS NOT NULL", dist_params)
             return self._select(columns, where, from_sql, order, need)
-        radius = NEAREST_START_M
+        radius = self._nearest_start(need)
         while True:
             from_sql, where = self.source(False)
             where.extend(self.conditions())
@@ -256,6 +259,26 @@ class Planner:
             if len(rows) >= need or radius >= NEAREST_MAX_M:
                 return rows
             radius *= 4
+
+    def _nearest_start(self, need: int) -> float:
+        """Guess a radius holding `need` points from the point count of the surrounding cell."""
+        from . import cells
+
+        lat, lng = self.query.near
+        zoom = NEAREST_CELL_ZOOM
+        x, y = cells.mercator(lat, lng)
+        n = cells.scale(zoom)
+        with self.connection.cursor() as cur:
+            cur.execute(
+                f"SELECT sum(count) FROM {cells.CELL_TABLE} WHERE zoom = %s AND x = %s AND y = %s",
+                [zoom, int(x * n), int(y * n)],
+            )
+            inside = cur.fetchone()[0] or 0
+        side_m = 40_075_000 * math.cos(math.radians(lat)) / n
+        if inside < need:
+            return max(NEAREST_START_M, side_m)
+        density = inside / (side_m * side_m)
+        return max(500.0, 1.5 * math.sqrt(need / (math.pi * density)))
 
     # --- counts and facets -----------------------------------------------------------------
 
