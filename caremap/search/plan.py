@@ -1,6 +1,6 @@
 """Query planning: how one point query uses the text, spatial and freshness indexes.
 
-Every plan gives the same answer; they differ in what they read:
+Every plan returns the same rows in the same order. The plans differ in what they read:
 
 - *text index*: rows come from the n-gram index (FTS5 on SQLite, GIN on PostgreSQL). Chosen
   when the text is rare (the planner's estimate, from `GramCount`, is at most RARE_LIMIT), or
@@ -47,7 +47,7 @@ ENTRY_COLUMNS = "e.id, e.location_id, e.name, e.verified"
 
 
 def read_alias() -> str:
-    """The database that serves search reads (a replica when DATABASE_REPLICA_URLS is set)."""
+    """Return the database alias for search reads (a replica when DATABASE_REPLICA_URLS is set)."""
     return router.db_for_read(SearchEntry)
 
 

@@ -1,6 +1,6 @@
 """Point queries: filters, text match and ranking, distance, bounding box, paging and facets.
 
-One `PointQuery` describes what the user asked for; `run_query` answers it on either database.
+One `PointQuery` describes what the user asked for; `run_query` runs it on either database.
 Every filter, the exact text check, the ranking score, the distance and the LIMIT are SQL over
 the index table (`SearchEntry`, alias `e`), so a query reads only the rows it returns plus what
 its indexes point at. `plan.py` chooses how each query uses the indexes. Coordinates here are
