@@ -53,8 +53,9 @@ def _grouped(query, zoom: int, box) -> list[Cluster]:
     planner.has_box = True
     if query.open_now is not None:
         return _grouped_in_python(planner, query, zoom)
-    from_sql, where = planner.source(planner.use_text_index())
-    where.extend(planner.conditions())
+    use_index = planner.use_text_index()
+    from_sql, where = planner.source(use_index)
+    where.extend(planner.conditions(indexed=use_index))
     if not query.bbox:
         where.add(*planner.backend.box_condition(*box, categories=query.category))
     where.add("e.merc_x IS NOT NULL")

@@ -30,6 +30,7 @@ from caremap.geo.distance import bbox_around
 from . import query as q
 from .backends import backend_for
 from .models import GramCount, SearchEntry
+from .normalize import is_cjk
 
 RARE_LIMIT = 1500
 # PostgreSQL reads common text by scanning rows, not through a GIN bitmap, above this.
@@ -62,6 +63,8 @@ class Planner:
         self.ranked = bool(terms) and query.ranked
         self.has_box = bool(query.bbox or (query.near and query.radius))
         self.total = 0
+        # (count, capped) found while counting facets under every condition, or None.
+        self.counted = None
         self.estimate = self._estimate(terms) if terms else 0
 
     # --- estimates -------------------------------------------------------------------------
@@ -129,13 +132,23 @@ class Planner:
             return from_sql, w
         return f"{SearchEntry._meta.db_table} AS e", w
 
-    def conditions(self, skip: str = "", facets: bool = True) -> q.Where:
+    def conditions(self, skip: str = "", facets: bool = True, indexed: bool = False) -> q.Where:
+        """Conditions of the query; `indexed` when the rows come through the text index."""
         w = q.filter_conditions(self.query, self.backend)
         if facets:
             w.extend(q.facet_conditions(self.query, skip))
-        if self.terms:
+        if self.terms and not (indexed and self.index_is_exact()):
             w.extend(q.text_check(self.terms, self.backend))
         return w
+
+    def index_is_exact(self) -> bool:
+        """True when an index match is already an exact match.
+
+        A CJK term of one or two characters is one index token, and a token exists only where
+        those characters stand side by side in the name, services or address. Longer terms
+        match as several bigrams and Latin terms as token prefixes, so those need the check.
+        """
+        return all(is_cjk(alt) and len(alt) <= 2 for alts in self.terms for alt in alts)
 
     def _fetch(self, sql: str, params) -> list[tuple]:
         with self.connection.cursor() as cur:
@@ -162,7 +175,7 @@ class Planner:
         else:
             use_index = self.use_text_index()
             from_sql, where = self.source(use_index)
-            where.extend(self.conditions())
+            where.extend(self.conditions(indexed=use_index))
             if self.terms:
                 # Index order: FTS5 hands rows out in rowid order, so no sort is needed.
                 order = self.backend.text_order() if use_index else "e.id"
@@ -187,8 +200,9 @@ class Planner:
         return self._full_rank(need)
 
     def _full_rank(self, need: int) -> list[tuple]:
-        from_sql, where = self.source(self.use_text_index())
-        where.extend(self.conditions())
+        use_index = self.use_text_index()
+        from_sql, where = self.source(use_index)
+        where.extend(self.conditions(indexed=use_index))
         return self._select(self._score_column(), where, from_sql,
                             "score DESC, e.verified DESC, e.location_id", need)
 
@@ -241,7 +255,7 @@ class Planner:
         use_index = self.use_text_index()
         if query.radius or (self.terms and self.estimate <= RARE_LIMIT):
             from_sql, where = self.source(use_index)
-            where.extend(self.conditions())
+            where.extend(self.conditions(indexed=use_index))
             where.add(f"{dist_sql} IS NOT NULL", dist_params)
             return self._select(columns, where, from_sql, order, need)
         radius = self._nearest_start(need)
@@ -283,8 +297,9 @@ class Planner:
     # --- counts and facets -----------------------------------------------------------------
 
     def count(self, cap: int) -> tuple[int, bool]:
-        from_sql, where = self.source(self.use_text_index())
-        where.extend(self.conditions())
+        use_index = self.use_text_index()
+        from_sql, where = self.source(use_index)
+        where.extend(self.conditions(indexed=use_index))
         if self.query.near and not self.query.radius:
             where.add("e.latitude IS NOT NULL")
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where.sql()} "
@@ -300,9 +315,13 @@ class Planner:
         for name in q.FACETS:
             key = name if getattr(self.query, name) else ""
             groups.setdefault(key, []).append(name)
+        self.counted = None
         for skip, names in groups.items():
             counts, hit_cap = self._facet_rows(skip, sample)
             capped = capped or hit_cap
+            if skip == "" and not (self.query.near and not self.query.radius):
+                # These counts ran under every condition of the query: they give its count.
+                self.counted = (sample if hit_cap else sum(n for _, n in counts), hit_cap)
             for (category, department, district, groups_text), n in counts:
                 values = {"category": [category], "department": [department],
                           "district": [district] if district else [],
@@ -313,24 +332,27 @@ class Planner:
         return result, capped
 
     def _facet_rows(self, skip: str, sample: int):
-        from_sql, where = self.source(self.use_text_index())
-        where.extend(self.conditions(skip=skip))
+        use_index = self.use_text_index()
+        from_sql, where = self.source(use_index)
+        where.extend(self.conditions(skip=skip, indexed=use_index))
         sql = (f"SELECT category, department, district, target_groups, count(*) FROM "
                f"(SELECT e.category, e.department, e.district, e.target_groups FROM {from_sql} "
                f"WHERE {where.sql()} LIMIT %s) AS matches "
                "GROUP BY category, department, district, target_groups")
-        rows = self._fetch(sql, [*where.params, sample + 1])
-        if sum(r[4] for r in rows) <= sample:
-            return [(r[:4], r[4]) for r in rows], False
-        # Over the cap: count the first `sample` matches only (lower bounds).
-        rows = self._fetch(sql, [*where.params, sample])
-        return [(r[:4], r[4]) for r in rows], True
+        # One pass over at most `sample` + 1 matches: past the cap the counts are lower bounds,
+        # and the extra row is taken off the group it fell in.
+        rows = [[*r[:4], r[4]] for r in self._fetch(sql, [*where.params, sample + 1])]
+        capped = sum(r[4] for r in rows) > sample
+        if capped:
+            rows[-1][4] -= 1
+        return [(tuple(r[:4]), r[4]) for r in rows if r[4]], capped
 
     # --- everything, for the Python path ---------------------------------------------------
 
     def all_rows(self) -> list[dict]:
-        from_sql, where = self.source(self.use_text_index())
-        where.extend(self.conditions(facets=False))
+        use_index = self.use_text_index()
+        from_sql, where = self.source(use_index)
+        where.extend(self.conditions(facets=False, indexed=use_index))
         columns = [*self._score_column()]
         if self.query.near:
             dist_sql, dist_params = self.backend.distance(*self.query.near)

@@ -219,12 +219,15 @@ def run_query(query: PointQuery, *, facets: bool = True, count: bool = True) -> 
     p = planner.Planner(query, terms, whole)
     hits = p.page()
     result = PointResult(count=0, hits=hits, facets={name: Counter() for name in FACETS})
-    if count:
-        result.count, result.count_capped = p.count(COUNT_CAP)
-        if not result.count_capped and result.count < len(hits) + (query.page - 1) * query.page_size:
-            result.count = len(hits) + (query.page - 1) * query.page_size
     if facets:
         result.facets, result.facets_capped = p.facets(FACET_SAMPLE)
+    if count and facets and p.counted is not None and FACET_SAMPLE == COUNT_CAP:
+        result.count, result.count_capped = p.counted
+    elif count:
+        result.count, result.count_capped = p.count(COUNT_CAP)
+    if count:
+        if not result.count_capped and result.count < len(hits) + (query.page - 1) * query.page_size:
+            result.count = len(hits) + (query.page - 1) * query.page_size
     return result
 
 
