@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+# The demo server's environment, so a test can run commands against the same database.
+SERVER_ENV: dict[str, str] = {}
 CHROMIUM = os.environ.get("CAREMAP_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from calling any outside host on its own.
 CHROMIUM_ARGS = [
@@ -53,6 +55,7 @@ def demo_server(tmp_path_factory):
     browser_db = _browser_database_url()
     if browser_db:
         env["DATABASE_URL"] = browser_db
+    SERVER_ENV.update(env)
     log = open(data_dir / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "caremap.cli", "demo", "--port", str(port)],
