@@ -63,7 +63,9 @@ def test_point_page_fields(client):
     assert point.address in html
     phone = point.phones.first()
     assert f'href="tel:{phone.tel}"' in html
-    assert "uri.amap.com" in html and "api.map.baidu.com" in html and "apis.map.qq.com" in html
+    assert "uri.amap.com" in html
+    assert "api.map.baidu.com" in html
+    assert "apis.map.qq.com" in html
     assert point.hours_text in html
 
 
