@@ -11,10 +11,10 @@ from ninja.renderers import JSONRenderer
 
 from caremap.content.api import router as content_router
 from caremap.directory.models import Location
+from caremap.geo.crs import from_wgs84
 from caremap.network.api import region_network
 from caremap.network.api import router as network_router
 from caremap.projects.api import router as projects_router
-from caremap.geo.crs import from_wgs84
 from caremap.regions.models import Division, Level
 from caremap.search.query import run_query
 

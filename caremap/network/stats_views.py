@@ -3,7 +3,6 @@
 import csv
 
 from django.conf import settings
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render

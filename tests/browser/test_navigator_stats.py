@@ -69,7 +69,8 @@ def test_dashboard_draws_charts(page, demo_server):
     expect(canvases).to_have_count(7)
     expect(page.locator("canvas[data-rendered=true]")).to_have_count(7)
     box = page.locator("#chart-points-by-district").bounding_box()
-    assert box["width"] > 200 and box["height"] > 200
+    assert box["width"] > 200
+    assert box["height"] > 200
     expect(page.locator("#vacant-posts li").first).to_be_visible()
     assert errors == []
 

@@ -72,16 +72,19 @@ def test_directory_pdf_embeds_chinese_font(client, tmp_path):
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "directory.pdf"
     path.write_bytes(response.content)
-    assert shutil.which("pdffonts"), "pdffonts missing: install poppler-utils"
+    pdffonts, pdftotext = shutil.which("pdffonts"), shutil.which("pdftotext")
+    assert pdffonts, "pdffonts missing: install poppler-utils"
+    assert pdftotext, "pdftotext missing: install poppler-utils"
 
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    # The argument lists are fixed: a tool path and a file this test wrote.
+    fonts = subprocess.run([pdffonts, str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603
     cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line]
     assert cjk, fonts
     columns = cjk[0].split()
     assert columns[-5] == "yes"  # emb
     assert columns[-3] == "yes"  # uni
 
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"],  # noqa: S603
                           capture_output=True, text=True, check=True).stdout
     assert "南园街道 儿童关爱服务点名录" in text
     assert "南园街道儿童社会工作服务站（演示）" in text
