@@ -1,9 +1,9 @@
 """Search and filter the policy library with the same Chinese normalisation as service points.
 
-A few hundred policies fit in memory, so matching is exact over the normalised text rather than
-through the points' n-gram index: every query term (or one of its synonyms) must occur in the
-title, number, issuing body, theme, summary or body, or be a prefix of a pinyin or initials
-token of the title, as for point names.
+A few hundred policies fit in memory, so the query is matched exactly against the normalised
+text instead of the points' n-gram index. Every query term, or one of its synonyms, must occur
+in the title, number, issuing body, theme, summary or body. A Latin term may instead be a
+prefix of a pinyin or initials token of the title, as for point names.
 """
 
 from dataclasses import dataclass

@@ -52,5 +52,5 @@ def region_network(division: Division) -> dict:
 
 @router.get("/stats", summary="Public statistics")
 def get_stats(request: HttpRequest):
-    """Every public dataset of the /stats/ page: columns and rows, as in its CSV download."""
+    """Return every public dataset of the /stats/ page as columns and rows, as in its CSV."""
     return {"datasets": [d.as_json() for d in statistics.public_datasets()]}

@@ -2,7 +2,7 @@
 
 A community is covered by a 儿童主任 when a filled director post has it as its division or
 lists it in `also_covers`. Distances run from the community's anchor point to the nearest
-public, active service point with a public position (great circle, WGS-84); a community whose
+public, active service point with a public position (great circle, WGS-84). A community whose
 nearest 儿童之家 or nearest service point is farther than GAP_RADIUS_M is a coverage gap.
 """
 

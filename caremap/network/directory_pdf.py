@@ -23,7 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from caremap.regions.models import Division
 
 FONT_NAME = "CaremapCJK"
-# Where Debian and Ubuntu put WenQuanYi Micro Hei (package fonts-wqy-microhei).
+# Paths of WenQuanYi Micro Hei on Debian and Ubuntu (package fonts-wqy-microhei).
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
@@ -87,7 +87,7 @@ def render_directory(division: Division, entries: list[dict]) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm,
                             topMargin=14 * mm, bottomMargin=14 * mm,
                             title=_("%(name)s: child care service directory") % {"name": division.name},
-                            author="caremap")
+                            author="caremap", initialFontName=font)
     story = [
         Paragraph(_escape(_("%(name)s: child care service directory") % {"name": division.name}),
                   title_style),

@@ -24,8 +24,8 @@ class Dataset:
     title: str
     columns: list[str]
     rows: list[list]
-    # Chart drawn in the browser: "bar" plots the first numeric column; "grouped" plots one
-    # bar per numeric column after the first (the first is the total, shown in the table).
+    # Chart drawn in the browser. "bar" plots the first numeric column. "grouped" plots one bar
+    # per numeric column after the first, because the first is a total shown only in the table.
     chart: str = "bar"
     staff_only: bool = False
 

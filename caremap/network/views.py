@@ -41,7 +41,7 @@ def region_page(request, code: str):
 
 @require_GET
 def directory_page(request, code: str):
-    """The printable HTML directory: the same entries as the PDF, laid out by the print CSS."""
+    """Render the printable HTML directory: the PDF's entries, laid out by the print CSS."""
     division = _public_division(code)
     if division.level not in (Level.STREET, Level.COMMUNITY):
         raise Http404("directories exist for streets and communities")

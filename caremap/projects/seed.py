@@ -1,8 +1,8 @@
 """Featured social-work projects known by name, and a generated demo set of projects.
 
-The featured projects are real Shenzhen child social-work projects; caremap knows their names
-and that the city features them, nothing more, so their organisations, sites and volumes stay
-empty until the back office enters verified facts. Demo projects are invented and marked 演示.
+The featured projects are real Shenzhen child social-work projects. caremap records only their
+names and that the city features them, so their organisations, sites and volumes stay empty
+until the back office enters verified facts. Demo projects are invented and marked 演示.
 """
 
 import random

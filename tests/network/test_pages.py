@@ -78,7 +78,8 @@ def test_directory_pdf_embeds_chinese_font(client, tmp_path):
 
     # The argument lists are fixed: a tool path and a file this test wrote.
     fonts = subprocess.run([pdffonts, str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603
-    cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line]
+    font_lines = fonts.splitlines()[2:]
+    cjk = [line for line in font_lines if "WenQuanYi" in line]
     assert cjk, fonts
     columns = cjk[0].split()
     assert columns[-5] == "yes"  # emb
@@ -155,6 +156,9 @@ def test_projects_pages_and_api(client, api_get):
     for site in project.sites.all():
         assert site.name in detail
         assert site.category.code == "social-work-site"
+    _, markers = api_get("/api/v1/markers", category="social-work-site")
+    on_map = {marker[0] for marker in markers["markers"]}
+    assert {str(site.id) for site in project.sites.all()} <= on_map
     _, body = api_get("/api/v1/projects", featured="true")
     assert body["count"] == 3
     assert all(p["organization"] is None and p["sites"] == [] for p in body["results"])
