@@ -151,8 +151,9 @@ CAREMAP_TILE_LAYER = {
     "attribution": os.environ.get("CAREMAP_TILE_ATTRIBUTION", ""),
 }
 
-# Public base URL used for share links and QR codes.
-CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Public base URL used for share links and QR codes, e.g. https://caremap.example.org. Empty: the
+# address the request came to, which suits the demo on any --host and --port.
+CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("/")
 
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
