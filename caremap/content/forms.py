@@ -13,10 +13,14 @@ class PolicySearchForm(forms.Form):
                               choices=[("", _("All levels")), *Policy.Level.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("In force or not")), *Policy.Status.choices])
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
     category = forms.ChoiceField(label=_("Children covered"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        themes = Policy.objects.exclude(theme="").order_by("theme").values_list("theme", flat=True)
+        self.fields["theme"].choices = [("", _("All themes")),
+                                        *[(t, t) for t in dict.fromkeys(themes)]]
         groups = TaxonomyTerm.objects.filter(taxonomy__code="target-group")
         self.fields["category"].choices = [("", _("All children")),
                                            *[(t.code, t.name) for t in groups]]

@@ -77,6 +77,32 @@ class UnitCoverage:
         return [c for c in self.communities if not c.director_filled]
 
 
+@dataclass
+class SubUnitRow:
+    """Coverage of one street (on a district page) or one district (on the city page)."""
+
+    division: Division
+    communities: int
+    with_director: int
+    children_home_gaps: int
+    point_gaps: int
+
+
+def sub_unit_rows(unit: UnitCoverage, sub_units: list[Division]) -> list[SubUnitRow]:
+    """Group a district's or the city's community rows by street or by public district."""
+    key = "parent_id" if unit.division.level == Level.DISTRICT else "public_district_id"
+    rows = {d.code: SubUnitRow(d, 0, 0, 0, 0) for d in sub_units}
+    for community in unit.communities:
+        row = rows.get(getattr(community.community, key))
+        if row is None:
+            continue
+        row.communities += 1
+        row.with_director += community.director_filled
+        row.children_home_gaps += community.children_home_gap
+        row.point_gaps += community.point_gap
+    return list(rows.values())
+
+
 def per_10k(points: int, children: int | None) -> float | None:
     if not children:
         return None

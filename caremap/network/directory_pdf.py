@@ -73,8 +73,14 @@ def qr_drawing(url: str, size: float = QR_SIZE) -> Drawing:
     return drawing
 
 
-def point_url(location) -> str:
-    return f"{settings.CAREMAP_PUBLIC_BASE_URL.rstrip('/')}/points/{location.id}/"
+def public_base_url(request) -> str:
+    """Return CAREMAP_PUBLIC_BASE_URL, or the scheme and host the request came to when unset."""
+    configured = settings.CAREMAP_PUBLIC_BASE_URL.rstrip("/")
+    return configured or request.build_absolute_uri("/").rstrip("/")
+
+
+def point_url(base_url: str, location) -> str:
+    return f"{base_url}/points/{location.id}/"
 
 
 def render_directory(division: Division, entries: list[dict]) -> bytes:

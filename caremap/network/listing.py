@@ -1,6 +1,6 @@
 """Public listings of a division: its service points, posts and sub-units."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from caremap.directory.models import Location, Phone
 from caremap.regions.models import Division, Level
@@ -17,8 +17,11 @@ def public_points(division: Division) -> list[Location]:
                 .order_by("category__order", "name"))
 
 
-def directory_entries(division: Division) -> list[dict]:
-    """Return one dict per public point, with only the fields the public may see."""
+def directory_entries(division: Division, base_url: str) -> list[dict]:
+    """Return one dict per public point, with only the fields the public may see.
+
+    base_url prefixes each point's page address (the QR code target), e.g. https://map.example.org.
+    """
     entries = []
     for location in public_points(division):
         phones = ", ".join(p.number for p in location.phones.all()) \
@@ -29,15 +32,23 @@ def directory_entries(division: Division) -> list[dict]:
             "address": location.address if location.field_is_public("address") else "",
             "phones": phones,
             "hours": location.hours_text if location.field_is_public("hours_text") else "",
-            "url": point_url(location),
+            "url": point_url(base_url, location),
             "is_demo": location.is_demo,
         })
     return entries
 
 
 def posts_of(division: Division) -> list[Post]:
-    """Return the posts based in the division and the director posts that also cover it."""
-    own = list(Post.objects.filter(division=division).prefetch_related("also_covers"))
+    """Return the posts of a street or community page.
+
+    A street lists its supervisor post and the director posts of its communities; a community
+    lists its own director post and any post based elsewhere that also covers it.
+    """
+    posts = Post.objects.select_related("division").prefetch_related("also_covers")
+    if division.level == Level.STREET:
+        return list(posts.filter(Q(division=division) | Q(division__parent=division))
+                    .order_by("-kind", "division_id"))
+    own = list(posts.filter(division=division))
     if division.level == Level.COMMUNITY:
         own += list(Post.objects.filter(also_covers=division).select_related("division"))
     return own

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from caremap.regions.models import Division, Level
 
-from .coverage import GAP_RADIUS_M, unit_coverage
-from .directory_pdf import FontMissing, render_directory
+from .coverage import GAP_RADIUS_M, sub_unit_rows, unit_coverage
+from .directory_pdf import FontMissing, public_base_url, render_directory
 from .listing import breadcrumbs, directory_entries, posts_of, public_points, sub_units
 
 logger = logging.getLogger(__name__)
@@ -26,14 +26,18 @@ def _public_division(code: str) -> Division:
 def region_page(request, code: str):
     division = _public_division(code)
     coverage = unit_coverage(division)
-    points = public_points(division) if division.level in (Level.STREET, Level.COMMUNITY) else []
+    local = division.level in (Level.STREET, Level.COMMUNITY)
+    units = list(sub_units(division))
     return render(request, "network/region.html", {
         "division": division,
         "breadcrumbs": breadcrumbs(division),
         "posts": posts_of(division),
         "coverage": coverage,
-        "points": points,
-        "sub_units": sub_units(division),
+        "points": public_points(division) if local else [],
+        "sub_units": units,
+        # Streets and communities list every community; larger units summarise per sub-unit.
+        "community_rows": coverage.communities if local else [],
+        "sub_unit_rows": [] if local else sub_unit_rows(coverage, units),
         "gap_radius_m": int(GAP_RADIUS_M),
         "printable": division.level in (Level.STREET, Level.COMMUNITY),
     })
@@ -46,7 +50,7 @@ def directory_page(request, code: str):
     if division.level not in (Level.STREET, Level.COMMUNITY):
         raise Http404("directories exist for streets and communities")
     return render(request, "network/directory.html", {
-        "division": division, "entries": directory_entries(division),
+        "division": division, "entries": directory_entries(division, public_base_url(request)),
     })
 
 
@@ -56,7 +60,7 @@ def directory_pdf(request, code: str):
     if division.level not in (Level.STREET, Level.COMMUNITY):
         raise Http404("directories exist for streets and communities")
     try:
-        pdf = render_directory(division, directory_entries(division))
+        pdf = render_directory(division, directory_entries(division, public_base_url(request)))
     except FontMissing as exc:
         logger.error("directory pdf failed code=%s error=%s", code, exc)
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")

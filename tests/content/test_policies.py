@@ -105,3 +105,9 @@ def test_articles_pages(client):
     cases = client.get("/cases/").content.decode()
     assert "（演示）" in cases
     assert "暑期活动" not in cases
+
+
+def test_policy_page_theme_filter(client):
+    page = client.get("/policies/", {"theme": "留守儿童关爱"}).content.decode()
+    assert "国发〔2016〕13号" in page
+    assert "国发〔2016〕36号" not in page

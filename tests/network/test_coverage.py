@@ -5,7 +5,7 @@ import pytest
 from caremap.directory.models import Department, Location, Organization
 from caremap.directory.taxonomies import CATEGORY, terms
 from caremap.geo.distance import haversine_m
-from caremap.network.coverage import unit_coverage
+from caremap.network.coverage import sub_unit_rows, unit_coverage
 from caremap.network.models import ChildPopulation, Post
 from caremap.regions.models import Division, Level
 
@@ -115,3 +115,23 @@ def test_region_api_has_posts_and_gaps(network, api_get):
     assert body["coverage"]["vacant_posts"] == 1
     assert body["coverage"]["director_posts_filled"] == 1
     assert body["coverage"]["communities_without_service_point_nearby"] == ["990100001003"]
+
+
+def test_sub_unit_rows_group_by_street(network):
+    street, _ = network
+    rows = sub_unit_rows(unit_coverage(street.parent), [street])
+    assert len(rows) == 1
+    assert rows[0].communities == 3
+    assert rows[0].with_director == 2
+    assert rows[0].children_home_gaps == 2
+    assert rows[0].point_gaps == 1
+
+
+def test_district_page_shows_street_gaps(network, client):
+    page = client.get("/regions/990100/").content.decode()
+    assert 'id="sub-unit-coverage"' in page
+    assert "测试街道" in page
+    assert "测试001社区" not in page  # communities are listed on the street's page
+    street_page = client.get("/regions/990100001/").content.decode()
+    assert "测试003儿童主任" in street_page
+    assert "测试001社区" in street_page

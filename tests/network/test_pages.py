@@ -108,13 +108,26 @@ def test_directory_pdf_fails_clearly_without_font(client, settings):
     assert "fonts-wqy-microhei" in response.content.decode()
 
 
-def test_directory_qr_url_uses_public_base(settings):
-    from caremap.network.listing import directory_entries
-
+def test_directory_urls_use_public_base(client, settings):
     settings.CAREMAP_PUBLIC_BASE_URL = "https://map.example.org/"
-    entries = directory_entries(Division.objects.get(code=FUTIAN_STREET))
-    assert entries
-    assert all(e["url"].startswith("https://map.example.org/points/") for e in entries)
+    page = client.get(f"/regions/{FUTIAN_STREET}/directory/").content.decode()
+    assert "https://map.example.org/points/" in page
+    settings.CAREMAP_PUBLIC_BASE_URL = ""
+    page = client.get(f"/regions/{FUTIAN_STREET}/directory/").content.decode()
+    assert "http://testserver/points/" in page
+
+
+def test_qr_code_encodes_point_url():
+    import segno
+
+    from caremap.network.directory_pdf import qr_drawing
+
+    url = "https://map.example.org/points/6f1f7f4e-5b0e-4c55-9d36-0c1a2e3d4b5a/"
+    drawing = qr_drawing(url)
+    modules = len(segno.make(url, error="m").matrix) + 4  # quiet zone of 2 on each side
+    dark = sum(sum(1 for cell in row if cell) for row in segno.make(url, error="m").matrix)
+    assert len(drawing.contents) == dark
+    assert drawing.width == pytest.approx(drawing.contents[0].width * modules)
 
 
 def test_directory_web_page_has_print_stylesheet(client):
