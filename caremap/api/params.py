@@ -58,6 +58,10 @@ def _int(params, name, low, high) -> int | None:
     return value
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _age(params: QueryDict) -> tuple[int, int] | None:
     """Read `age` as years ("7") or a band ("6-11"); return the (low, high) range."""
     text = _one(params, "age")
@@ -65,7 +69,7 @@ def _age(params: QueryDict) -> tuple[int, int] | None:
         return None
     low_text, dash, high_text = text.partition("-")
     try:
-        if not (low_text.isascii() and low_text.isdigit()) or (dash and not (high_text.isascii() and high_text.isdigit())):
+        if not _ascii_digits(low_text) or (dash and not _ascii_digits(high_text)):
             raise ValueError(text)
         low = int(low_text)
         high = int(high_text) if dash else low
