@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "caremap.directory",
     "caremap.search",
     "caremap.content",
+    "caremap.network",
+    "caremap.projects",
     "caremap.web",
     "caremap.api",
 ]
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
+    "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,6 +134,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/chart.js", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -167,8 +171,9 @@ CAREMAP_TILE_LAYER = {
     "attribution": os.environ.get("CAREMAP_TILE_ATTRIBUTION", ""),
 }
 
-# Public base URL used for share links and QR codes.
-CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Public base URL used for share links and QR codes, e.g. https://caremap.example.org. Empty: the
+# address the request came to, which suits the demo on any --host and --port.
+CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("/")
 
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
@@ -177,3 +182,10 @@ CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
 CAREMAP_MAP_ZOOM = 10
+
+# TrueType font (.ttf or .ttc) embedded in printable PDF directories; empty means search the
+# usual places of WenQuanYi Micro Hei (Debian package fonts-wqy-microhei).
+CAREMAP_PDF_FONT = os.environ.get("CAREMAP_PDF_FONT", "")
+
+# Records not verified for this many days count as stale in the statistics.
+CAREMAP_STALE_DAYS = int(os.environ.get("CAREMAP_STALE_DAYS", "180"))

@@ -214,6 +214,10 @@ def run_query(query: PointQuery, *, facets: bool = True, count: bool = True) -> 
     """Answer a point query: one page of hits, the (capped) count and the facets."""
     terms = query_terms(query.q) if query.q else []
     whole = compact(normalize(query.q)) if query.q else ""
+    if query.q.strip() and not terms:
+        # Text with nothing searchable (emoji, punctuation, scripts the index does not cover)
+        # matches nothing; treating it as no text filter would list every point.
+        return PointResult(count=0, hits=[], facets={name: Counter() for name in FACETS})
     if query.open_now is not None:
         return _run_in_python(query, terms, whole)
     p = planner.Planner(query, terms, whole)
