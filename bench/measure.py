@@ -263,6 +263,53 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def _http_kind(kind, instances, statements_per_instance, client, datasette, result) -> None:
+    """Time one query type over HTTP; with Datasette, interleave its requests with ours.
+
+    Each instance goes to caremap, then to Datasette's table API, then to Datasette's ?sql=,
+    so a change in the machine's load affects all three alike.
+    """
+    path, params = http_path(kind, instances[0])
+    client.get(path, params)
+    ours, table_times, sql_times, empty, failed = [], [], [], 0, 0
+    for params, statements in zip(instances, statements_per_instance, strict=True):
+        path, http_params = http_path(kind, params)
+        elapsed, body = client.get(path, http_params)
+        if isinstance(body, dict) and "status" in body:
+            raise SystemExit(f"{path} {http_params}: {body}")
+        ours.append(elapsed)
+        if datasette is None:
+            continue
+        ds_client, db_name = datasette
+        table_params = datasette_table(kind, params)
+        if table_params is not None:
+            elapsed, body = ds_client.get(f"/{db_name}/search_searchentry.json", table_params)
+            # A query Datasette stops at its time limit counts with the time it took (a lower
+            # bound) and as failed.
+            table_times.append(elapsed)
+            if isinstance(body, dict) and "status" in body:
+                failed += 1
+            elif not body.get("rows"):
+                empty += 1
+        total = 0.0
+        for sql in statements:
+            elapsed, body = ds_client.get(f"/{db_name}.json", {"sql": sql, "_shape": "array"})
+            if isinstance(body, dict) and "status" in body:
+                failed += 1
+            total += elapsed
+        sql_times.append(total)
+    result["http"][kind] = summary(ours)
+    print(f"http {kind}: {result['http'][kind]}", file=sys.stderr)
+    if datasette is None:
+        return
+    if table_times:
+        result["datasette_table"][kind] = {**summary(table_times), "empty": empty}
+    result["datasette_sql"][kind] = summary(sql_times)
+    result["notes"][kind] = {"datasette_failed": failed}
+    print(f"datasette {kind}: {result['datasette_table'].get(kind)} {result['datasette_sql'][kind]} "
+          f"failed={failed}", file=sys.stderr)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True)
@@ -291,7 +338,9 @@ def main(argv=None) -> None:
 
     captured: dict[str, list[list[str]]] = {}
     for kind, instances in cases.items():
-        in_process(kind, instances[0])  # warm caches and connections
+        # One untimed pass warms the page cache, as a serving database's would be.
+        for params in instances:
+            in_process(kind, params)
         times = []
         captured[kind] = []
         for params in instances:
@@ -304,60 +353,25 @@ def main(argv=None) -> None:
         result["in_process"][kind] = summary(times)
         print(f"in-process {kind}: {result['in_process'][kind]}", file=sys.stderr)
 
+    datasette = args.datasette and connection.vendor == "sqlite"
     if not args.no_http:
         server, port = start_server(args.database)
+        ds = None
         try:
             client = Client(port)
+            if datasette:
+                path = connection.settings_dict["NAME"]
+                db_name = Path(path).stem
+                ds, ds_port = start_datasette(path)
+                ds_client = Client(ds_port)
             for kind, instances in cases.items():
-                path, params = http_path(kind, instances[0])
-                client.get(path, params)
-                times = []
-                for params in instances:
-                    path, params = http_path(kind, params)
-                    elapsed, body = client.get(path, params)
-                    if isinstance(body, dict) and "status" in body:
-                        raise SystemExit(f"{path} {params}: {body}")
-                    times.append(elapsed)
-                result["http"][kind] = summary(times)
-                print(f"http {kind}: {result['http'][kind]}", file=sys.stderr)
+                _http_kind(kind, instances, captured[kind], client,
+                           (ds_client, db_name) if datasette else None, result)
             result["serving_peak_mb"] = worker_peak_mb(server)
         finally:
             stop(server)
-
-    if args.datasette and connection.vendor == "sqlite":
-        path = connection.settings_dict["NAME"]
-        db_name = Path(path).stem
-        ds, port = start_datasette(path)
-        try:
-            client = Client(port)
-            for kind, instances in cases.items():
-                table_times, sql_times, empty, failed = [], [], 0, 0
-                for params, statements in zip(instances, captured[kind], strict=True):
-                    table_params = datasette_table(kind, params)
-                    if table_params is not None:
-                        elapsed, body = client.get(f"/{db_name}/search_searchentry.json", table_params)
-                        # A query Datasette stops at its time limit counts with the time it
-                        # took (a lower bound) and as failed.
-                        table_times.append(elapsed)
-                        if isinstance(body, dict) and "status" in body:
-                            failed += 1
-                        elif not body.get("rows"):
-                            empty += 1
-                    total = 0.0
-                    for sql in statements:
-                        elapsed, body = client.get(f"/{db_name}.json", {"sql": sql, "_shape": "array"})
-                        if isinstance(body, dict) and "status" in body:
-                            failed += 1
-                        total += elapsed
-                    sql_times.append(total)
-                if table_times:
-                    result["datasette_table"][kind] = {**summary(table_times), "empty": empty}
-                result["datasette_sql"][kind] = summary(sql_times)
-                result["notes"][kind] = {"datasette_failed": failed}
-                print(f"datasette {kind}: {result['datasette_table'].get(kind)} "
-                      f"{result['datasette_sql'][kind]} failed={failed}", file=sys.stderr)
-        finally:
-            stop(ds)
+            if ds is not None:
+                stop(ds)
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
 
