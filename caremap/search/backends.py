@@ -13,7 +13,7 @@ from django.db import connection
 
 from caremap.geo.distance import haversine_m
 
-from .normalize import is_cjk
+from .normalize import is_cjk, matching_alternatives
 
 FTS_TABLE = "search_fts"
 RTREE_TABLE = "search_rtree"
@@ -151,7 +151,7 @@ class SqliteBackend(SearchBackend):
         clauses = []
         for alternatives in terms:
             options = []
-            for alternative in alternatives:
+            for alternative in matching_alternatives(alternatives):
                 tokens, prefix = _alternative_tokens(alternative)
                 star = "*" if prefix else ""
                 options.append("(" + " AND ".join(f'"{t}"{star}' for t in tokens) + ")")
@@ -242,7 +242,7 @@ class PostgresBackend(SearchBackend):
         clauses = []
         for alternatives in terms:
             options = []
-            for alternative in alternatives:
+            for alternative in matching_alternatives(alternatives):
                 tokens, prefix = _alternative_tokens(alternative)
                 suffix = ":*" if prefix else ""
                 options.append("(" + " & ".join(f"'{t}'{suffix}" for t in tokens) + ")")

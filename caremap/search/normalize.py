@@ -102,6 +102,15 @@ def synonyms_of(term: str) -> list[str]:
     return [term]
 
 
+def matching_alternatives(alternatives: list[str]) -> list[str]:
+    """Drop alternatives that contain another one: wherever they occur, the shorter one does.
+
+    '心理健康' and '心理咨询' always contain '心理', so matching '心理' alone finds the same
+    entries. Ranking still scores every alternative (an exact name may be the longer one).
+    """
+    return [a for a in alternatives if not any(b != a and b in a for b in alternatives)]
+
+
 def query_terms(query: str) -> list[list[str]]:
     """Parse a query into terms (ANDed), each a list of alternatives (ORed): its synonyms.
 

@@ -30,7 +30,7 @@ from caremap.geo.distance import bbox_around
 from . import query as q
 from .backends import backend_for
 from .models import GramCount, SearchEntry
-from .normalize import is_cjk
+from .normalize import is_cjk, matching_alternatives
 
 RARE_LIMIT = 1500
 # PostgreSQL reads common text by scanning rows, not through a GIN bitmap, above this.
@@ -95,7 +95,7 @@ class Planner:
         fraction = 1.0
         for alternatives in terms:
             matches = 0
-            for alt in alternatives:
+            for alt in matching_alternatives(alternatives):
                 tokens, prefix = _alternative_tokens(alt)
                 if prefix:
                     matches += self._prefix_count(key_prefix + alt)
@@ -148,7 +148,8 @@ class Planner:
         those characters stand side by side in the name, services or address. Longer terms
         match as several bigrams and Latin terms as token prefixes, so those need the check.
         """
-        return all(is_cjk(alt) and len(alt) <= 2 for alts in self.terms for alt in alts)
+        return all(is_cjk(alt) and len(alt) <= 2
+                   for alts in self.terms for alt in matching_alternatives(alts))
 
     def _fetch(self, sql: str, params) -> list[tuple]:
         with self.connection.cursor() as cur:

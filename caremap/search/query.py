@@ -21,7 +21,7 @@ from caremap.directory.schedule import is_open
 from caremap.geo.distance import bbox_around
 
 from . import plan as planner
-from .normalize import compact, is_cjk, normalize, query_terms
+from .normalize import compact, is_cjk, matching_alternatives, normalize, query_terms
 
 # Ranking tiers of a term's best match; a point's score is the sum over the query's terms.
 EXACT_NAME = 1000
@@ -163,7 +163,7 @@ def text_check(terms, backend, name_only: bool = False) -> Where:
     w = Where()
     for alternatives in terms:
         options, params = [], []
-        for alt in alternatives:
+        for alt in matching_alternatives(alternatives):
             columns = ["e.name"] if name_only else ["e.name", "e.body", "e.address"]
             for column in columns:
                 options.append(backend.contains(column))
