@@ -53,8 +53,9 @@ class SearchBackend:
         raise NotImplementedError
 
     # SQL fragments for the planner; each returns (sql, params) over the entry alias `e`.
-    def text_source(self, terms: list[list[str]]) -> tuple[str, str, list]:
-        """Return (FROM clause giving alias e, condition, params) reading through the text index."""
+    def text_source(self, terms: list[list[str]]) -> tuple[str, list, str, list]:
+        """Return (FROM clause giving alias e, its params, condition, its params) for reading
+        through the text index."""
         raise NotImplementedError
 
     def prefix_condition(self, column: str, prefix: str) -> tuple[str, list]:
@@ -161,7 +162,7 @@ class SqliteBackend(SearchBackend):
     def text_source(self, terms):
         # CROSS JOIN keeps FTS5 as the outer loop, so rows stream in rowid order and a LIMIT
         # stops reading the posting list early.
-        return (f"{FTS_TABLE} CROSS JOIN {ENTRY_TABLE} AS e ON e.id = {FTS_TABLE}.rowid",
+        return (f"{FTS_TABLE} CROSS JOIN {ENTRY_TABLE} AS e ON e.id = {FTS_TABLE}.rowid", [],
                 f"{FTS_TABLE} MATCH %s", [self.fts_query(terms)])
 
     def text_order(self):
@@ -250,9 +251,15 @@ class PostgresBackend(SearchBackend):
         return " & ".join(clauses)
 
     def text_source(self, terms):
-        return (f"{ENTRY_TABLE} AS e",
-                "to_tsvector('simple', e.grams) @@ to_tsquery('simple', %s)",
-                [self.ts_query(terms)])
+        # A materialised CTE makes PostgreSQL read the matches through the GIN index first.
+        # As a plain condition, with ORDER BY and a small LIMIT, the planner may walk the
+        # primary key instead and compute to_tsvector for every row it passes.
+        return (
+            f"(WITH matches AS MATERIALIZED (SELECT * FROM {ENTRY_TABLE} "
+            "WHERE to_tsvector('simple', grams) @@ to_tsquery('simple', %s)) "
+            "SELECT * FROM matches) AS e",
+            [self.ts_query(terms)], "", [],
+        )
 
     def prefix_condition(self, column, prefix):
         # Tokens and compact names hold no LIKE wildcards (only CJK, a-z and 0-9).

@@ -62,7 +62,7 @@ def _grouped(query, zoom: int, box) -> list[Cluster]:
     cx, cy = cells.cell_expressions(zoom)
     sql = (f"SELECT count(*), sum(e.latitude), sum(e.longitude) FROM {from_sql} "
            f"WHERE {where.sql()} GROUP BY {cx}, {cy}")
-    rows = planner._fetch(sql, where.params)
+    rows = planner._fetch(sql, [*where.from_params, *where.params])
     return [Cluster(n, lat / n, lng / n) for n, lat, lng in rows if n]
 
 

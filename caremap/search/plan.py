@@ -127,8 +127,10 @@ class Planner:
     def source(self, use_index: bool) -> tuple[str, q.Where]:
         w = q.Where()
         if use_index:
-            from_sql, cond, params = self.backend.text_source(self.terms)
-            w.add(cond, params)
+            from_sql, from_params, cond, params = self.backend.text_source(self.terms)
+            w.from_params = list(from_params)
+            if cond:
+                w.add(cond, params)
             return from_sql, w
         return f"{SearchEntry._meta.db_table} AS e", w
 
@@ -159,7 +161,7 @@ class Planner:
     def _select(self, extra_columns: list[tuple[str, list]], where: q.Where, from_sql: str,
                 order: str, limit: int, offset: int = 0) -> list[tuple]:
         columns = ENTRY_COLUMNS + "".join(f", {c}" for c, _ in extra_columns)
-        params = [p for _, ps in extra_columns for p in ps] + where.params + [limit, offset]
+        params = [p for _, ps in extra_columns for p in ps] + where.from_params + where.params + [limit, offset]
         sql = (f"SELECT {columns} FROM {from_sql} WHERE {where.sql()} "
                f"ORDER BY {order} LIMIT %s OFFSET %s")
         return self._fetch(sql, params)
@@ -305,7 +307,7 @@ class Planner:
             where.add("e.latitude IS NOT NULL")
         sql = (f"SELECT count(*) FROM (SELECT 1 FROM {from_sql} WHERE {where.sql()} "
                "LIMIT %s) AS matches")
-        n = self._fetch(sql, [*where.params, cap + 1])[0][0]
+        n = self._fetch(sql, [*where.from_params, *where.params, cap + 1])[0][0]
         return (cap, True) if n > cap else (n, False)
 
     def facets(self, sample: int) -> tuple[dict[str, Counter], bool]:
@@ -342,7 +344,7 @@ class Planner:
                "GROUP BY category, department, district, target_groups")
         # One pass over at most `sample` + 1 matches: past the cap the counts are lower bounds,
         # and the extra row is taken off the group it fell in.
-        rows = [[*r[:4], r[4]] for r in self._fetch(sql, [*where.params, sample + 1])]
+        rows = [[*r[:4], r[4]] for r in self._fetch(sql, [*where.from_params, *where.params, sample + 1])]
         capped = sum(r[4] for r in rows) > sample
         if capped:
             rows[-1][4] -= 1

@@ -90,6 +90,8 @@ class Where:
     def __init__(self):
         self.parts: list[str] = []
         self.params: list = []
+        # Parameters of the FROM clause (see Planner.source), which come before these.
+        self.from_params: list = []
 
     def add(self, sql: str, params=()) -> None:
         self.parts.append(sql)
@@ -98,6 +100,7 @@ class Where:
     def extend(self, other: "Where") -> None:
         self.parts.extend(other.parts)
         self.params.extend(other.params)
+        self.from_params.extend(other.from_params)
 
     def sql(self) -> str:
         return " AND ".join(self.parts) if self.parts else "1 = 1"
