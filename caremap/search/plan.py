@@ -34,7 +34,7 @@ from .normalize import is_cjk, matching_alternatives
 
 RARE_LIMIT = 1500
 # PostgreSQL reads common text by scanning rows, not through a GIN bitmap, above this.
-GIN_LIMIT = 20000
+GIN_LIMIT = 60000
 # The ranking walk is tried when it should find a page within this many rows.
 WALK_BUDGET = 20000
 NEAREST_START_M = 2000
