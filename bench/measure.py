@@ -211,7 +211,7 @@ def datasette_table(kind: str, params: dict) -> dict | None:
 
 def start_server(database: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "CAREMAP_DEBUG": "0",
+    env = {**os.environ, "DATABASE_URL": database, "CAREMAP_DEBUG": "0", "CAREMAP_SQLITE_CONN_MAX_AGE": "300",
            "CAREMAP_ALLOWED_HOSTS": "127.0.0.1", "CAREMAP_LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "caremap.wsgi:application", "--bind", f"127.0.0.1:{port}",

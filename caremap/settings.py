@@ -90,7 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A kept connection keeps SQLite's page cache warm between requests, which matters for a
+    # national data set; the default still opens one connection per request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CAREMAP_SQLITE_CONN_MAX_AGE", "0"))
 
 # Optional read replicas: DATABASE_REPLICA_URLS lists database URLs (comma-separated) that take
 # the public reads; writes, migrations and signed-in users stay on the primary (see
