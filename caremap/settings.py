@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "caremap.search",
     "caremap.content",
     "caremap.web",
+    "caremap.imports",
     "caremap.api",
 ]
 
@@ -158,3 +159,6 @@ CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
 CAREMAP_MAP_ZOOM = 10
+
+# A record not verified for this many days is listed as stale.
+CAREMAP_STALE_AFTER_DAYS = int(os.environ.get("CAREMAP_STALE_AFTER_DAYS", "365"))

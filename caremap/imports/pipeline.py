@@ -1,0 +1,300 @@
+"""The import pipeline: read a sheet, check every row, then (unless a dry run) write the good rows.
+
+`run_import` is the one entry point for the command line and the upload page. It takes the acting
+user and department and returns an `ImportReport`; nothing is written on a dry run. Applying is
+idempotent: a row is matched to its record by (department, source id), or, where the sheet has
+no id, by a digest of its normalised name and address; a row equal to its record changes
+nothing. Every applied change goes through `record_change`, which sends `location_changed`.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.dispatch import Signal
+from django.utils import timezone
+
+from caremap.directory.models import (
+    Department, Location, Organization, Phone, Service, ServiceAtLocation, TaxonomyTerm,
+)
+from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
+from caremap.geo.crs import SYSTEMS
+
+from . import duplicates
+from .findings import ERROR, Finding
+from .models import ColumnMapping, DuplicateCandidate, ImportRun, SourceAlias
+from .readers import read_table
+from .validate import RowValidator
+
+logger = logging.getLogger(__name__)
+
+# Sent for every record an import creates or updates, with action ("created" | "updated"),
+# the location, {field: [old, new]} changes, the acting user and the import run.
+location_changed = Signal()
+
+# Payload fields stored on Location as they are.
+PLAIN_FIELDS = (
+    "name", "address", "latitude", "longitude", "source_crs", "email", "hours_text", "schedule",
+    "description", "min_age", "max_age", "verified_by", "verification_outcome",
+)
+
+
+@dataclasses.dataclass
+class ImportReport:
+    run: ImportRun | None
+    filename: str
+    department: str
+    dry_run: bool
+    counts: dict
+    findings: list[Finding]
+
+    def as_rows(self) -> list[tuple[int, str, str]]:
+        return [(f.row, f.column, f.code) for f in self.findings]
+
+
+def resolve_department(text: str) -> Department:
+    """Return the department named by its code, short name (民政) or full name."""
+    for field in ("code", "short_name", "name"):
+        found = Department.objects.filter(**{field: text}).first()
+        if found:
+            return found
+    raise Department.DoesNotExist(f"unknown department {text!r}")
+
+
+def _snapshot(location: Location) -> dict:
+    data = {field: getattr(location, field) for field in PLAIN_FIELDS}
+    data.update(
+        category=location.category_id and location.category.code,
+        district=location.district_id, street=location.street_id, community=location.community_id,
+        # The credit code identifies an organization whatever name a row gives it.
+        organization=None if location.organization.credit_code else location.organization.name,
+        credit_code=location.organization.credit_code,
+        last_verified=location.last_verified.isoformat() if location.last_verified else None,
+        phones=[[p.number, p.tel, p.extension] for p in location.phones.all()],
+        target_groups=sorted(t.code for t in location.target_groups.all()),
+        services=sorted(
+            term.code for link in location.service_links.all()
+            for term in link.service.taxonomy_terms.all()
+        ),
+    )
+    return data
+
+
+def _wanted(payload: dict) -> dict:
+    wanted = {key: payload.get(key) for key in (
+        *PLAIN_FIELDS, "category", "district", "street", "community", "organization",
+        "credit_code", "last_verified", "phones", "target_groups", "services",
+    )}
+    if payload["credit_code"]:
+        wanted["organization"] = None
+    return wanted
+
+
+def record_change(action: str, location: Location, changes: dict, user=None, run=None) -> None:
+    """Record one applied change: log it and tell listeners (history, audit)."""
+    logger.info("import change action=%s location=%s fields=%s", action, location.id,
+                ",".join(sorted(changes)))
+    location_changed.send(sender=Location, action=action, location=location, changes=changes,
+                          user=user, run=run)
+
+
+class Writer:
+    """Write cleaned rows of one department; caches vocabularies and organizations."""
+
+    def __init__(self, department: Department, user=None, run: ImportRun | None = None) -> None:
+        self.department = department
+        self.user = user
+        self.run = run
+        self.terms = {t.code: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
+        self.group_terms = {t.code: t for t in self.terms.values()
+                            if t.taxonomy.code == TARGET_GROUP}
+        self.content_terms = {t.code: t for t in self.terms.values()
+                              if t.taxonomy.code == SERVICE_CONTENT}
+
+    def organization(self, payload: dict) -> Organization:
+        department = Department(code=payload["department"])
+        if payload["credit_code"]:
+            found = Organization.objects.filter(credit_code=payload["credit_code"]).first()
+            if found:
+                return found
+        found = Organization.objects.filter(
+            name=payload["organization"], department=department,
+            credit_code=payload["credit_code"],
+        ).first()
+        if found:
+            return found
+        return Organization.objects.create(
+            name=payload["organization"], credit_code=payload["credit_code"], department=department
+        )
+
+    def _set_relations(self, location: Location, payload: dict) -> None:
+        location.phones.all().delete()
+        Phone.objects.bulk_create([
+            Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+            for i, (number, tel, ext) in enumerate(payload["phones"])
+        ])
+        location.target_groups.set([self.group_terms[c] for c in payload["target_groups"]])
+        ServiceAtLocation.objects.filter(location=location).delete()
+        for code in payload["services"]:
+            term = self.content_terms[code]
+            service = Service.objects.filter(
+                organization=location.organization, taxonomy_terms=term
+            ).first()
+            if service is None:
+                service = Service.objects.create(organization=location.organization, name=term.name)
+                service.taxonomy_terms.add(term)
+            ServiceAtLocation.objects.get_or_create(service=service, location=location)
+
+    def _fill(self, location: Location, payload: dict) -> None:
+        for field in PLAIN_FIELDS:
+            setattr(location, field, payload[field])
+        location.category = self.terms[payload["category"]]
+        location.district_id = payload["district"]
+        location.street_id = payload["street"]
+        location.community_id = payload["community"]
+        location.last_verified = (datetime.date.fromisoformat(payload["last_verified"])
+                                  if payload["last_verified"] else None)
+
+    def apply_row(self, payload: dict, existing: Location | None) -> tuple[str, Location]:
+        """Create or update one record from a cleaned row; return (action, location)."""
+        if existing is not None:
+            before = _snapshot(existing)
+            after = _wanted(payload)
+            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if not changes:
+                return "unchanged", existing
+            if "organization" in changes or "credit_code" in changes:
+                existing.organization = self.organization(payload)
+            self._fill(existing, payload)
+            existing.save()
+            self._set_relations(existing, payload)
+            record_change("updated", existing, changes, self.user, self.run)
+            return "updated", existing
+        location = Location(
+            department_id=payload["department"], source_id=payload["source_id"],
+            source_department=payload["department"], organization=self.organization(payload),
+        )
+        self._fill(location, payload)
+        location.save()
+        self._set_relations(location, payload)
+        record_change("created", location, {"source_id": [None, payload["source_id"]]},
+                      self.user, self.run)
+        return "created", location
+
+
+def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Location]:
+    """Load the records the rows may match, with what `_snapshot` reads, in chunks."""
+    links = Prefetch("service_links", queryset=ServiceAtLocation.objects.select_related("service")
+                     .prefetch_related("service__taxonomy_terms"))
+    found = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        rows = (
+            Location.objects.filter(department_id__in={d for d, _ in chunk},
+                                    source_id__in=[s for _, s in chunk])
+            .select_related("category", "organization")
+            .prefetch_related("phones", "target_groups", links)
+        )
+        found.update({(loc.department_id, loc.source_id): loc for loc in rows})
+    return found
+
+
+def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
+           findings: list[Finding]) -> None:
+    writer = Writer(department, user, run)
+    existing = _existing({(p["department"], p["source_id"]) for _, p in rows})
+    aliases = set(SourceAlias.objects.values_list("department_id", "source_id"))
+    held = set(DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+               .values_list("department_id", "source_key"))
+    finder = duplicates.DuplicateFinder()
+    for row, payload in rows:
+        key = (payload["department"], payload["source_id"])
+        if key in aliases:
+            counts["unchanged"] += 1  # merged into another department's record earlier
+            continue
+        if key in held:
+            counts["duplicates"] += 1
+            continue
+        current = existing.get(key)
+        if current is None:
+            twin = finder.find(payload)
+            if twin is not None:
+                other, reason = twin
+                DuplicateCandidate.objects.create(
+                    run=run, existing=other, department_id=payload["department"],
+                    source_key=payload["source_id"], reason=reason, payload=payload,
+                )
+                findings.append(Finding(row, "名称", payload["name"],
+                                        "duplicate_across_departments"))
+                counts["duplicates"] += 1
+                continue
+        action, location = writer.apply_row(payload, current)
+        counts[action] += 1
+        if action == "created":
+            finder.add(location, payload)
+
+
+def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
+               dry_run: bool = True, user=None,
+               progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Check a department's sheet and, unless `dry_run`, write its good rows in one transaction.
+
+    Raises readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
+    coordinate system. `progress(done, total)` is called as rows are checked.
+    """
+    if source_crs not in SYSTEMS:
+        raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")
+    mapping = ColumnMapping.objects.filter(department=department).first()
+    saved = mapping.columns if mapping else {}
+    table = read_table(data, filename, saved)
+    validator = RowValidator(department, table.headers, source_crs, saved,
+                             mapping.defaults if mapping else {},
+                             area_code=settings.CAREMAP_AREA_CODE)
+    counts = {"rows": len(table.rows), "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
+              "rejected": 0, "duplicates": 0, "warnings": 0}
+    findings: list[Finding] = []
+    good: list[tuple[int, dict]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for done, (row, cells) in enumerate(table.rows, start=1):
+        payload, row_findings = validator.clean(row, cells)
+        if payload is not None:
+            key = (payload["department"], payload["source_id"])
+            if key in seen:
+                row_findings.append(Finding(row, "名称", payload["name"], "duplicate_row"))
+                payload = None
+            else:
+                seen[key] = row
+        findings.extend(row_findings)
+        if payload is None:
+            counts["rejected"] += 1
+        else:
+            good.append((row, payload))
+        if progress and (done % 500 == 0 or done == len(table.rows)):
+            progress(done, len(table.rows))
+    counts["valid"] = len(good)
+
+    run = None
+    if not dry_run:
+        run = ImportRun.objects.create(department=department, filename=filename,
+                                       source_crs=source_crs, dry_run=False, user=user)
+        with transaction.atomic():
+            _apply(good, department, user, run, counts, findings)
+    findings.sort(key=lambda f: (f.row, f.column, f.code))
+    counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
+    if run is None:
+        run = ImportRun.objects.create(department=department, filename=filename,
+                                       source_crs=source_crs, dry_run=True, user=user)
+    run.counts = counts
+    run.findings = [f.as_dict() for f in findings]
+    run.finished = timezone.now()
+    run.save()
+    logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "
+                "updated=%d unchanged=%d rejected=%d duplicates=%d", run.id, filename,
+                department.code, dry_run, counts["rows"], counts["created"], counts["updated"],
+                counts["unchanged"], counts["rejected"], counts["duplicates"])
+    return ImportReport(run, filename, department.code, dry_run, counts, findings)
