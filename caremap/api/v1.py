@@ -266,6 +266,10 @@ def get_policy(request: HttpRequest, policy_id: str):
     return _policy_json(policy)
 
 
+from caremap.imports.api import export_router, hsds_router  # noqa: E402  (routes added last)
+
+v1.add_router("", export_router)
 api.add_router("/v1", v1)
+api.add_router("/hsds", hsds_router)
 
 

@@ -85,8 +85,9 @@ def _snapshot(location: Location) -> dict:
 
 
 def _wanted(payload: dict) -> dict:
+    # source_crs records how a position arrived, not what it is, so it is not compared.
     wanted = {key: payload.get(key) for key in (
-        *PLAIN_FIELDS, "category", "district", "street", "community", "organization",
+        *(f for f in PLAIN_FIELDS if f != "source_crs"), "category", "district", "street", "community", "organization",
         "credit_code", "last_verified", "phones", "target_groups", "services",
     )}
     if payload["credit_code"]:
