@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from caremap.api.v1 import api
 from caremap.web import views
@@ -11,5 +11,6 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),
+    path("backoffice/imports/", include("caremap.imports.urls")),
     path("admin/", admin.site.urls),
 ]

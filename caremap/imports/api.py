@@ -7,12 +7,17 @@ import uuid
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Router
 
 from caremap.api import params as p
 from caremap.api.errors import invalid, not_found
 from caremap.directory.models import (
-    Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, Visibility,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    Visibility,
 )
 from caremap.geo.distance import bbox_around, haversine_m
 from caremap.search.query import run_query

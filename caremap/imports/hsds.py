@@ -9,7 +9,13 @@ location id, so they stay stable). Taxonomy terms linked to a service or locatio
 import uuid
 
 from caremap.directory.models import (
-    Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm, Visibility,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+    Visibility,
 )
 
 _DERIVED = uuid.UUID("0e7c5e1a-4b43-4f0e-9d62-2b8f3c9a7d10")

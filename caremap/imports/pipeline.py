@@ -19,7 +19,13 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from caremap.directory.models import (
-    Department, Location, Organization, Phone, Service, ServiceAtLocation, TaxonomyTerm,
+    Department,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
 )
 from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import SYSTEMS

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from caremap.directory.hours import UnparseableHours, parse_hours
-from caremap.directory.models import Department, Location, TaxonomyTerm
+from caremap.directory.models import Department, TaxonomyTerm
 from caremap.directory.taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo import crs as crs_module
 from caremap.search.normalize import normalize
