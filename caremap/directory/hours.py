@@ -15,6 +15,7 @@ calendar. Full-width digits and punctuation are folded first.
 import dataclasses
 import re
 import unicodedata
+from functools import lru_cache
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
@@ -231,4 +232,13 @@ def parse_hours(text: str) -> dict:
     """Return the weekly schedule written in `text`; raise UnparseableHours when unsure."""
     if not text or not fold(text):
         raise UnparseableHours(text or "", "")
+    # Sheets repeat the same few texts thousands of times; the cache holds the parsed form and
+    # every caller gets its own copy to change.
+    cached = _parse_cached(text)
+    return {key: [list(i) for i in value] if isinstance(value, list) else value
+            for key, value in cached.items()}
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> dict:
     return _Parser(text).run()

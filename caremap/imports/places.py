@@ -13,9 +13,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import shapely
 from shapely.geometry import Point, shape
 
-from caremap.geo.outlines import CITY_FILE, distance_outside_m
+from caremap.geo.outlines import CITY_FILE, distance_outside_m, district_shapes
 from caremap.regions.models import DAPENG_CODE, Division, Level
 
 # Old district names and the district that holds them now.
@@ -39,7 +40,10 @@ class AddressMatcher:
     """Find divisions named in addresses; loads the division table once."""
 
     def __init__(self) -> None:
-        divisions = list(Division.objects.public().select_related("public_district"))
+        divisions = list(
+            Division.objects.public().select_related("public_district")
+            .defer("outline", "public_district__outline")
+        )
         self.districts = {d.name: d for d in divisions if d.level == Level.DISTRICT}
         self.by_code = {d.code: d for d in divisions}
         self.streets = {d.name: d for d in divisions if d.level == Level.STREET}
@@ -51,12 +55,16 @@ class AddressMatcher:
         self.district_names = sorted(
             [*self.districts, *OLD_DISTRICT_NAMES], key=len, reverse=True
         )
+        # One alternation of every street name: a single regex search per address.
+        self.street_pattern = re.compile(
+            "|".join(re.escape(n) for n in sorted(self.streets, key=len, reverse=True))
+        ) if self.streets else None
 
     def _street_in(self, text: str) -> Division | None:
-        for name, street in self.streets.items():
-            if name in text or (name.endswith("街道") and name[:-2] + "街道办" in text):
-                return street
-        return None
+        if self.street_pattern is None:
+            return None
+        found = self.street_pattern.search(text)
+        return self.streets[found.group(0)] if found else None
 
     def _community_in(self, street: Division, text: str) -> Division | None:
         for name, community in self.communities.get(street.code, {}).items():
@@ -113,7 +121,16 @@ def in_city_bounds(lat: float, lng: float, margin: float = 0.05) -> bool:
     return west - margin <= lng <= east + margin and south - margin <= lat <= north + margin
 
 
+@lru_cache(maxsize=1)
+def _city_prepared():
+    geometry = _city_shape()
+    shapely.prepare(geometry)
+    return geometry
+
+
 def in_city(lat: float, lng: float, tolerance_m: float = DISTANCE_TOLERANCE_M) -> bool:
+    if shapely.contains_xy(_city_prepared(), lng, lat):
+        return True
     degrees = _city_shape().distance(Point(lng, lat))
     return degrees * 111_320.0 * math.cos(math.radians(lat)) <= tolerance_m
 
@@ -136,5 +153,15 @@ def split_pair(cell: str) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
+@lru_cache(maxsize=32)
+def _district_prepared(code: str):
+    geometry = district_shapes()[code]
+    shapely.prepare(geometry)
+    return geometry
+
+
 def outside_district_m(district: Division, lat: float, lng: float) -> float:
-    return distance_outside_m(district.outline_code or district.code, lat, lng)
+    code = district.outline_code or district.code
+    if shapely.contains_xy(_district_prepared(code), lng, lat):
+        return 0.0  # the common case, without building a Point
+    return distance_outside_m(code, lat, lng)
