@@ -39,8 +39,9 @@ class DuplicateFinder:
         if lat is not None:
             self.grid[_cell(lat, lng)].append((department, ident, _compact(name), lat, lng))
 
-    def add(self, location: Location, payload: dict) -> None:
-        self._add(location.id, payload["department"], payload["name"], payload["address"],
+    def add(self, location: Location | None, payload: dict) -> None:
+        """Add a row about to be written; its record may not exist yet (location None)."""
+        self._add(location.id if location else None, payload["department"], payload["name"], payload["address"],
                   payload["latitude"], payload["longitude"], payload["credit_code"])
 
     def find(self, payload: dict) -> tuple[Location, str] | None:
@@ -49,7 +50,9 @@ class DuplicateFinder:
         if payload["credit_code"] and payload["address"]:
             key = (payload["credit_code"], _compact(payload["address"]))
             for other_department, ident in self.by_address.get(key, []):
-                if other_department != department:
+                # NOTE: rows of the same file are not written yet (ident None), so two
+                # departments' rows inside one file are not compared with each other.
+                if other_department != department and ident is not None:
                     return Location.objects.get(id=ident), "same_organization_address"
         lat, lng = payload["latitude"], payload["longitude"]
         if lat is None:
@@ -60,7 +63,8 @@ class DuplicateFinder:
             for dc in (-1, 0, 1):
                 for other_department, ident, other_name, olat, olng in self.grid.get(
                         (row + dr, col + dc), []):
-                    if other_department != department and other_name == name \
+                    if other_department != department and ident is not None \
+                            and other_name == name \
                             and haversine_m(lat, lng, olat, olng) <= NEAR_M:
                         return Location.objects.get(id=ident), "same_name_nearby"
         return None

@@ -121,22 +121,131 @@ class Writer:
                             if t.taxonomy.code == TARGET_GROUP}
         self.content_terms = {t.code: t for t in self.terms.values()
                               if t.taxonomy.code == SERVICE_CONTENT}
+        # Organizations by ("credit", code) or ("name", department, name) and services by
+        # (organization id, term code), filled as rows are written.
+        self.organizations: dict[tuple, Organization] = {}
+        self.services: dict[tuple, Service] = {}
+        self.preloaded_ids: set = set()
+        self.looked_up: set[tuple] = set()
 
-    def organization(self, payload: dict) -> Organization:
-        department = Department(code=payload["department"])
+    def _organization_key(self, payload: dict) -> tuple:
         if payload["credit_code"]:
+            return ("credit", payload["credit_code"])
+        return ("name", payload["department"], payload["organization"])
+
+    def organization(self, payload: dict, create: bool = True) -> Organization:
+        """Return the row's organization: by credit code, else by department and name."""
+        key = self._organization_key(payload)
+        if key in self.organizations:
+            return self.organizations[key]
+        if key in self.looked_up:
+            found = None  # `preload` searched for it and found none
+        elif payload["credit_code"]:
             found = Organization.objects.filter(credit_code=payload["credit_code"]).first()
-            if found:
-                return found
-        found = Organization.objects.filter(
-            name=payload["organization"], department=department,
-            credit_code=payload["credit_code"],
-        ).first()
-        if found:
-            return found
-        return Organization.objects.create(
-            name=payload["organization"], credit_code=payload["credit_code"], department=department
-        )
+        else:
+            found = Organization.objects.filter(
+                name=payload["organization"], department_id=payload["department"], credit_code="",
+            ).first()
+        if found is None:
+            found = Organization(name=payload["organization"], credit_code=payload["credit_code"],
+                                 department_id=payload["department"])
+            if create:
+                found.save()
+        self.organizations[key] = found
+        return found
+
+    def preload(self, payloads: list[dict]) -> None:
+        """Fill the organization and service caches for many rows with a few queries."""
+        credits = sorted({p["credit_code"] for p in payloads if p["credit_code"]})
+        names = sorted({p["organization"] for p in payloads if not p["credit_code"]})
+        found: list[Organization] = []
+        for start in range(0, len(credits), 500):
+            found.extend(Organization.objects.filter(credit_code__in=credits[start:start + 500]))
+        for start in range(0, len(names), 500):
+            found.extend(Organization.objects.filter(name__in=names[start:start + 500],
+                                                     credit_code=""))
+        for organization in found:
+            if organization.credit_code:
+                self.organizations.setdefault(("credit", organization.credit_code), organization)
+            else:
+                key = ("name", organization.department_id, organization.name)
+                self.organizations.setdefault(key, organization)
+        ids = sorted({o.id for o in found})
+        for start in range(0, len(ids), 500):
+            services = Service.objects.filter(
+                organization_id__in=ids[start:start + 500]
+            ).prefetch_related("taxonomy_terms")
+            for service in services:
+                for term in service.taxonomy_terms.all():
+                    self.services.setdefault((service.organization_id, term.code), service)
+        self.preloaded_ids = set(ids)
+        self.looked_up.update(self._organization_key(p) for p in payloads)
+
+    def _service(self, organization: Organization, code: str, new: list) -> Service:
+        key = (organization.id, code)
+        if key not in self.services:
+            if organization._state.adding or organization.id in self.preloaded_ids:
+                # A new organization has no services yet; a preloaded one has them all cached.
+                term = self.content_terms[code]
+                self.services[key] = Service(organization=organization, name=term.name)
+                new.append((self.services[key], term))
+                return self.services[key]
+            term = self.content_terms[code]
+            found = Service.objects.filter(organization=organization, taxonomy_terms=term).first()
+            if found is None:
+                found = Service(organization=organization, name=term.name)
+                new.append((found, term))
+            self.services[key] = found
+        return self.services[key]
+
+    def create_many(self, payloads: list[dict]) -> list[Location]:
+        """Create records for rows that match none, with bulk inserts; return them."""
+        self.preload(payloads)
+        new_orgs: dict[object, Organization] = {}
+        locations, phones, groups, links, new_services = [], [], [], [], []
+        for payload in payloads:
+            organization = self.organization(payload, create=False)
+            if organization._state.adding:
+                new_orgs[organization.id] = organization
+            location = Location(
+                department_id=payload["department"], source_id=payload["source_id"],
+                source_department=payload["department"], organization=organization,
+            )
+            self._fill(location, payload)
+            locations.append(location)
+            phones.extend(
+                Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+                for i, (number, tel, ext) in enumerate(payload["phones"])
+            )
+            groups.extend(
+                Location.target_groups.through(location_id=location.id,
+                                               taxonomyterm_id=self.group_terms[code].id)
+                for code in payload["target_groups"]
+            )
+            links.extend(
+                ServiceAtLocation(service=self._service(organization, code, new_services),
+                                  location=location)
+                for code in payload["services"]
+            )
+        Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
+        Location.objects.bulk_create(locations, batch_size=500)
+        Phone.objects.bulk_create(phones, batch_size=500)
+        Location.target_groups.through.objects.bulk_create(groups, batch_size=500)
+        Service.objects.bulk_create([service for service, _ in new_services], batch_size=500)
+        Service.taxonomy_terms.through.objects.bulk_create([
+            Service.taxonomy_terms.through(service_id=service.id, taxonomyterm_id=term.id)
+            for service, term in new_services
+        ], batch_size=500)
+        ServiceAtLocation.objects.bulk_create(links, batch_size=500)
+        for organization in new_orgs.values():
+            organization._state.adding = False
+        for location in locations:
+            record_change("created", location, {"source_id": [None, location.source_id]},
+                          self.user, self.run)
+        # Bulk inserts send no post_save, so the search index is updated here.
+        ids = [location.id for location in locations]
+        transaction.on_commit(lambda: _index(ids))
+        return locations
 
     def _set_relations(self, location: Location, payload: dict) -> None:
         location.phones.all().delete()
@@ -147,13 +256,11 @@ class Writer:
         location.target_groups.set([self.group_terms[c] for c in payload["target_groups"]])
         ServiceAtLocation.objects.filter(location=location).delete()
         for code in payload["services"]:
-            term = self.content_terms[code]
-            service = Service.objects.filter(
-                organization=location.organization, taxonomy_terms=term
-            ).first()
-            if service is None:
-                service = Service.objects.create(organization=location.organization, name=term.name)
-                service.taxonomy_terms.add(term)
+            new: list = []
+            service = self._service(location.organization, code, new)
+            for created, term in new:
+                created.save()
+                created.taxonomy_terms.add(term)
             ServiceAtLocation.objects.get_or_create(service=service, location=location)
 
     def _fill(self, location: Location, payload: dict) -> None:
@@ -193,6 +300,13 @@ class Writer:
         return "created", location
 
 
+def _index(ids: list) -> None:
+    from caremap.search.index import index_locations
+
+    for start in range(0, len(ids), 500):
+        index_locations(ids[start:start + 500])
+
+
 def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Location]:
     """Load the records the rows may match, with what `_snapshot` reads, in chunks."""
     links = Prefetch("service_links", queryset=ServiceAtLocation.objects.select_related("service")
@@ -219,6 +333,7 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
     held = set(DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
                .values_list("department_id", "source_key"))
     finder = duplicates.DuplicateFinder()
+    to_create = []
     for row, payload in rows:
         key = (payload["department"], payload["source_id"])
         if key in aliases:
@@ -240,10 +355,13 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
                                         "duplicate_across_departments"))
                 counts["duplicates"] += 1
                 continue
-        action, location = writer.apply_row(payload, current)
+        if current is None:
+            to_create.append(payload)
+            finder.add(None, payload)
+            continue
+        action, _ = writer.apply_row(payload, current)
         counts[action] += 1
-        if action == "created":
-            finder.add(location, payload)
+    counts["created"] += len(writer.create_many(to_create))
 
 
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
