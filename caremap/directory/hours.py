@@ -119,6 +119,15 @@ def _interval(match: re.Match) -> list[str]:
     return [_hhmm(start), "24:00" if end == 24 * 60 else _hhmm(end)]
 
 
+def _token_at(text: str, position: int) -> tuple[str, re.Match | None]:
+    """Return the first token pattern that matches at `position`, in `_TOKENS` order."""
+    for kind, pattern in _TOKENS:
+        match = pattern.match(text, position)
+        if match:
+            return kind, match
+    return "", None
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.source = text
@@ -174,11 +183,7 @@ class _Parser:
     def run(self) -> dict:
         position = 0
         while position < len(self.text):
-            match = None
-            for kind, pattern in _TOKENS:
-                match = pattern.match(self.text, position)
-                if match:
-                    break
+            kind, match = _token_at(self.text, position)
             if match is None:
                 filler = _FILLER.match(self.text, position)
                 if filler is None or filler.end() == position:

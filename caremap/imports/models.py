@@ -58,6 +58,9 @@ class SourceAlias(models.Model):
             models.UniqueConstraint(fields=["department", "source_id"], name="alias_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.department_id}:{self.source_id} → {self.location_id}"
+
 
 class DuplicateCandidate(models.Model):
     """A row held back because another department already has the same place."""
@@ -81,3 +84,6 @@ class DuplicateCandidate(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}:{self.source_key} ~ {self.existing_id} ({self.reason})"

@@ -80,7 +80,8 @@ def test_bd09_gcj02_pair_matches_reference():
 ])
 def test_neighbours_inside_box_not_shifted(name, point):
     # Each of these lies inside China's bounding box but outside its outline.
-    assert 73.66 < point[1] < 135.05 and 3.86 < point[0] < 53.55
+    assert 73.66 < point[1] < 135.05
+    assert 3.86 < point[0] < 53.55
     assert crs.outside_china(*point)
     assert crs.wgs84_to_gcj02(*point) == point
     assert crs.gcj02_to_wgs84(*point) == point

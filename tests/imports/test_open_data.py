@@ -109,3 +109,37 @@ def test_export_geojson(client):
     first = body["features"][0]
     assert first["geometry"]["type"] == "Point"
     assert all(f["properties"]["department"] for f in body["features"])
+
+
+def test_datapackage_validates(tmp_path):
+    import csv
+    import io
+    import zipfile
+
+    from django.core.management import call_command
+
+    from caremap.directory.demo import remove_demo
+    from caremap.imports import datapackage
+
+    remove_demo()  # a small data set keeps the test quick; the demo is covered by the API tests
+    civil = Department.objects.get(code="civil-affairs")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    target = tmp_path / "hsds.zip"
+    call_command("export", str(target), stdout=io.StringIO())
+    with zipfile.ZipFile(target) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        assert [r["name"] for r in descriptor["resources"]] == list(datapackage.TABLES)
+        for resource in descriptor["resources"]:
+            rows = list(csv.DictReader(io.StringIO(archive.read(resource["path"]).decode())))
+            header = archive.read(resource["path"]).decode().splitlines()[0].split(",")
+            assert header == [f["name"] for f in resource["schema"]["fields"]]
+            if resource["name"] not in ("accessibility", "organization_identifier"):
+                assert rows, resource["name"]
+    tables = datapackage.build_tables()
+    for table, rows in tables.items():
+        validator = jsonschema.Draft202012Validator(datapackage.table_schema(table),
+                                                    format_checker=FORMATS)
+        for row in rows:
+            validator.validate(row)
+    identifiers = [r["identifier"] for r in tables["organization_identifier"]]
+    assert sheets.CREDIT_OK in identifiers

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    user = User.objects.create_user("staff", password="a-long-password-1", is_staff=True)
-    client.force_login(user)
+    client.force_login(User.objects.create(username="staff", is_staff=True))
     return client
 
 
@@ -22,8 +21,7 @@ def staff_client(client):
                                   "/backoffice/imports/stale/"])
 def test_pages_need_staff(client, path):
     assert client.get(path).status_code == 302
-    User.objects.create_user("plain", password="a-long-password-1")
-    client.login(username="plain", password="a-long-password-1")
+    client.force_login(User.objects.create(username="plain"))
     assert client.get(path).status_code == 302
 
 

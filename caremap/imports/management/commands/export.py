@@ -8,12 +8,14 @@ from django.http import QueryDict
 from caremap.api.errors import ApiError
 from caremap.api.params import parse_point_query
 from caremap.imports import exports
+from caremap.imports.datapackage import write_zip
 from caremap.search.query import run_query
 
 
 class Command(BaseCommand):
-    help = ("Export public service points to FILE (.csv, .xlsx or .geojson); filters as in the "
-            "points API, e.g. --filter department=民政 --filter district=440304.")
+    help = ("Export public service points to FILE (.csv, .xlsx or .geojson; filters as in the "
+            "points API, e.g. --filter department=民政 --filter district=440304), or every public "
+            "record as an HSDS 3.0 tabular datapackage (.zip).")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -22,6 +24,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
+        if path.suffix.lower() == ".zip":
+            if options["filter"]:
+                raise CommandError("the HSDS datapackage holds every public record; drop --filter")
+            with open(path, "wb") as out:
+                counts = write_zip(out)
+            self.stdout.write(f"exported an HSDS datapackage to {path}: "
+                              + " ".join(f"{t}={n}" for t, n in counts.items()))
+            return
         params = QueryDict(mutable=True)
         for item in options["filter"]:
             name, sep, value = item.partition("=")
@@ -45,5 +55,5 @@ class Command(BaseCommand):
             with open(path, "w", encoding="utf-8") as out:
                 count = exports.write_geojson(locations, out)
         else:
-            raise CommandError(f"unsupported file type {suffix!r}: expected .csv, .xlsx or .geojson")
+            raise CommandError(f"unsupported file type {suffix!r}: expected .csv, .xlsx, .geojson or .zip")
         self.stdout.write(f"exported {count} points to {path}")
