@@ -14,9 +14,10 @@ from caremap.search.normalize import normalize
 from . import places
 from .credit_code import is_valid_credit_code
 from .findings import ERROR, Finding
-from .mapping import field_for
+from .mapping import export_headers, field_for
 from .phones import normalise_phones
 
+HEADERS = export_headers()
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
 OUTCOMES = {
@@ -93,7 +94,8 @@ class RowValidator:
         findings: list[Finding] = []
 
         def flag(field: str, value: str, code: str) -> None:
-            header = self.columns[field][1] if field in self.columns else field
+            # A field the sheet lacks is named by its default header.
+            header = self.columns[field][1] if field in self.columns else HEADERS[field]
             findings.append(Finding(row, header, value, code))
 
         name, _ = self._get(cells, "name")
