@@ -145,36 +145,6 @@ class RowValidator:
         return payload, findings
 
     def _clean_place(self, cells, payload, flag) -> None:
-        lat_text, _ = self._get(cells, "latitude")
-        lng_text, _ = self._get(cells, "longitude")
-        pair_text, _ = self._get(cells, "lnglat")
-        coordinate_field = "latitude"
-        if pair_text and not (lat_text or lng_text):
-            coordinate_field = "lnglat"
-            pair = places.split_pair(pair_text)
-            lng_text, lat_text = pair if pair else (pair_text, "")
-        payload.update(latitude=None, longitude=None, source_crs=self.source_crs)
-
-        raw = f"{lat_text},{lng_text}" if coordinate_field == "latitude" else pair_text
-        if not lat_text and not lng_text:
-            flag(coordinate_field, "", "coordinates_missing")
-        else:
-            lat, lng = places.parse_degrees(lat_text), places.parse_degrees(lng_text)
-            if lat is None or lng is None or not (-90 <= lat <= 90 or -90 <= lng <= 90):
-                flag(coordinate_field, raw, "coordinates_invalid")
-                lat = lng = None
-            if lat is not None and not places.in_city_bounds(lat, lng) \
-                    and places.in_city_bounds(lng, lat):
-                flag(coordinate_field, raw, "coordinates_swapped")
-                lat, lng = lng, lat
-            if lat is not None:
-                lat, lng = crs_module.to_wgs84(lat, lng, self.source_crs)
-                if not places.in_city(lat, lng):
-                    # The row is rejected; a district check would only repeat the problem.
-                    flag(coordinate_field, raw, "coordinates_outside_city")
-                else:
-                    payload["latitude"], payload["longitude"] = round(lat, 7), round(lng, 7)
-
         street, _ = self._get(cells, "street")
         community, _ = self._get(cells, "community")
         district, _ = self._get(cells, "district")
@@ -184,11 +154,40 @@ class RowValidator:
         payload["district"] = match.district.code if match.district else None
         payload["street"] = match.street.code if match.street else None
         payload["community"] = match.community.code if match.community else None
-        if match.district is not None and payload["latitude"] is not None:
-            outside = places.outside_district_m(match.district, payload["latitude"],
-                                                payload["longitude"])
-            if outside > places.DISTANCE_TOLERANCE_M:
+
+        lat_text, _ = self._get(cells, "latitude")
+        lng_text, _ = self._get(cells, "longitude")
+        pair_text, _ = self._get(cells, "lnglat")
+        coordinate_field = "latitude"
+        if pair_text and not (lat_text or lng_text):
+            coordinate_field = "lnglat"
+            pair = places.split_pair(pair_text)
+            lng_text, lat_text = pair if pair else (pair_text, "")
+        payload.update(latitude=None, longitude=None, source_crs=self.source_crs)
+        raw = f"{lat_text},{lng_text}" if coordinate_field == "latitude" else pair_text
+        if not lat_text and not lng_text:
+            flag(coordinate_field, "", "coordinates_missing")
+            return
+
+        lat, lng = places.parse_degrees(lat_text), places.parse_degrees(lng_text)
+        if lat is None or lng is None or not (-90 <= lat <= 90 or -90 <= lng <= 90):
+            flag(coordinate_field, raw, "coordinates_invalid")
+            return
+        if not places.in_city_bounds(lat, lng) and places.in_city_bounds(lng, lat):
+            flag(coordinate_field, raw, "coordinates_swapped")
+            lat, lng = lng, lat
+        lat, lng = crs_module.to_wgs84(lat, lng, self.source_crs)
+
+        # Inside the named district (the common case) implies inside the city: one test.
+        if match.district is None or places.outside_district_m(match.district, lat, lng) > 0:
+            if not places.in_city(lat, lng):
+                # The row is rejected; a district check would only repeat the problem.
+                flag(coordinate_field, raw, "coordinates_outside_city")
+                return
+            if match.district is not None and places.outside_district_m(
+                    match.district, lat, lng) > places.DISTANCE_TOLERANCE_M:
                 flag(coordinate_field, raw, "coordinates_outside_district")
+        payload["latitude"], payload["longitude"] = round(lat, 7), round(lng, 7)
 
     def _clean_contact(self, cells, payload, flag) -> None:
         phone_text, _ = self._get(cells, "phone")
