@@ -45,7 +45,7 @@ _FILLER = re.compile(r"(?:开放|服务|办公|营业|接待|工作)?时间|[:;,
 
 
 class UnparseableHours(ValueError):
-    """The text holds words the parser does not understand; `fragment` is the first one."""
+    """The text contains words the parser does not understand; `fragment` is the first one."""
 
     def __init__(self, text: str, fragment: str) -> None:
         super().__init__(f"cannot parse opening hours {text!r} at {fragment!r}")
@@ -114,7 +114,7 @@ def _interval(match: re.Match) -> list[str]:
             raise ValueError("次日 end not before start")
         return [_hhmm(start), _hhmm(end)]
     if end <= start:
-        # An overnight range must say 次日; guessing would invent hours.
+        # An overnight range must be marked 次日, because guessing would invent hours.
         raise ValueError("end before start")
     return [_hhmm(start), "24:00" if end == 24 * 60 else _hhmm(end)]
 
@@ -237,7 +237,7 @@ def parse_hours(text: str) -> dict:
     """Return the weekly schedule written in `text`; raise UnparseableHours when unsure."""
     if not text or not fold(text):
         raise UnparseableHours(text or "", "")
-    # Sheets repeat the same few texts thousands of times; the cache holds the parsed form and
+    # Sheets repeat the same few texts thousands of times. The cache keeps the parsed form, and
     # every caller gets its own copy to change.
     cached = _parse_cached(text)
     return {key: [list(i) for i in value] if isinstance(value, list) else value

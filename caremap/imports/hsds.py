@@ -1,8 +1,8 @@
 """HSDS 3.0 forms of caremap's records (Open Referral's Human Services Data Specification).
 
 caremap's Organization, Service, Location, ServiceAtLocation, Phone, Taxonomy and TaxonomyTerm
-map one to one; addresses and schedules are derived from the location (ids are UUIDv5 of the
-location id, so they stay stable). Taxonomy terms linked to a service or location are HSDS
+map one to one. Addresses and schedules are derived from the location. Their ids are UUIDv5 of
+the location id, so they stay stable between exports. Taxonomy terms linked to a service or location are HSDS
 `attribute`s. Only public records and public fields are written.
 """
 
@@ -21,7 +21,6 @@ from caremap.directory.models import (
 _DERIVED = uuid.UUID("0e7c5e1a-4b43-4f0e-9d62-2b8f3c9a7d10")
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
          "sun": "SU"}
-STATUS = {"active": "active", "temporarily_closed": "temporarily closed", "closed": "defunct"}
 
 
 def compact(value):

@@ -1,9 +1,9 @@
 """The import pipeline: read a sheet, check every row, then (unless a dry run) write the good rows.
 
 `run_import` is the one entry point for the command line and the upload page. It takes the acting
-user and department and returns an `ImportReport`; nothing is written on a dry run. Applying is
-idempotent: a row is matched to its record by (department, source id), or, where the sheet has
-no id, by a digest of its normalised name and address; a row equal to its record changes
+user and department and returns an `ImportReport`. A dry run writes only the run log. Applying is
+idempotent. A row is matched to its record by (department, source id). Where the sheet has no id,
+a digest of the normalised name and address is used instead. A row equal to its record changes
 nothing. Every applied change goes through `record_change`, which sends `location_changed`.
 """
 
@@ -201,6 +201,7 @@ class Writer:
     def create_many(self, payloads: list[dict]) -> list[Location]:
         """Create records for rows that match none, with bulk inserts; return them."""
         self.preload(payloads)
+
         new_orgs: dict[object, Organization] = {}
         locations, phones, groups, links, new_services = [], [], [], [], []
         for payload in payloads:
@@ -227,6 +228,7 @@ class Writer:
                                   location=location)
                 for code in payload["services"]
             )
+
         Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
         Location.objects.bulk_create(locations, batch_size=500)
         Phone.objects.bulk_create(phones, batch_size=500)
@@ -237,6 +239,7 @@ class Writer:
             for service, term in new_services
         ], batch_size=500)
         ServiceAtLocation.objects.bulk_create(links, batch_size=500)
+
         for organization in new_orgs.values():
             organization._state.adding = False
         for location in locations:

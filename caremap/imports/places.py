@@ -19,7 +19,7 @@ from shapely.geometry import Point, shape
 from caremap.geo.outlines import CITY_FILE, distance_outside_m, district_shapes
 from caremap.regions.models import DAPENG_CODE, Division, Level
 
-# Old district names and the district that holds them now.
+# Old district names and the district that contains them now.
 OLD_DISTRICT_NAMES = {"光明新区": "440311", "龙华新区": "440309", "坪山新区": "440310"}
 DISTANCE_TOLERANCE_M = 1000.0
 

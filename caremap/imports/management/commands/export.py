@@ -26,7 +26,8 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if path.suffix.lower() == ".zip":
             if options["filter"]:
-                raise CommandError("the HSDS datapackage holds every public record; drop --filter")
+                raise CommandError("--filter is not supported for the HSDS datapackage (.zip), "
+                                   "which contains every public record")
             with open(path, "wb") as out:
                 counts = write_zip(out)
             self.stdout.write(f"exported an HSDS datapackage to {path}: "
