@@ -143,3 +143,9 @@ def test_datapackage_validates(tmp_path):
             validator.validate(row)
     identifiers = [r["identifier"] for r in tables["organization_identifier"]]
     assert sheets.CREDIT_OK in identifiers
+
+
+def test_export_rejects_bad_filter(client):
+    response = client.get("/api/v1/export.csv", {"age": "99"})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "age"

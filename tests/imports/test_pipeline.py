@@ -4,7 +4,7 @@ from caremap.directory.models import Department, Location
 from caremap.geo import crs
 from caremap.geo.distance import haversine_m
 from caremap.imports.models import ColumnMapping, ImportRun
-from caremap.imports.pipeline import run_import
+from caremap.imports.pipeline import location_changed, run_import
 
 from . import sheets
 
@@ -86,8 +86,19 @@ def test_changed_row_updates_record(civil):
     run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
     changed = [list(r) for r in sheets.CLEAN]
     changed[1][4] = "13900139000"
-    report = run_import(sheets.utf8_bom_csv(changed), "a.csv", civil, dry_run=False)
+    sent = []
+
+    def listener(**kwargs):
+        sent.append((kwargs["action"], kwargs["location"].source_id, kwargs["changes"]))
+
+    location_changed.connect(listener)
+    try:
+        report = run_import(sheets.utf8_bom_csv(changed), "a.csv", civil, dry_run=False)
+    finally:
+        location_changed.disconnect(listener)
     assert (report.counts["updated"], report.counts["unchanged"]) == (1, 2)
+    assert sent == [("updated", "MZ-002", {"phones": [[["13800138000", "+86-13800138000", ""]],
+                                                      [["13900139000", "+86-13900139000", ""]]]})]
     loc = _imported(civil).get(source_id="MZ-002")
     assert [p.tel for p in loc.phones.all()] == ["+86-13900139000"]
 
@@ -142,3 +153,18 @@ def test_swapped_and_misplaced_coordinates(civil):
     pair = _imported(civil).get(source_id="S-4")
     assert (pair.latitude, pair.longitude) == (22.5522, 114.0469)
     assert not _imported(civil).filter(source_id__in=["S-3", "S-5"]).exists()
+
+
+def test_stale_after_configured_days(civil):
+    import datetime
+
+    from caremap.imports.freshness import stale_locations
+
+    headers = [*sheets.HEADERS, "核实日期"]
+    rows = [list(sheets.CLEAN[0]) + ["2026-01-10"], list(sheets.CLEAN[1]) + ["2026-06-01"]]
+    run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    today = datetime.date(2026, 7, 1)
+    stale_ids = set(stale_locations(today, days=100).filter(department=civil, is_demo=False)
+                    .values_list("source_id", flat=True))
+    assert stale_ids == {"MZ-001"}
+    assert not stale_locations(today, days=1000).filter(department=civil, is_demo=False).exists()
