@@ -78,3 +78,12 @@ def test_stale_list(staff_client):
     assert (loc.verified_by, loc.verification_outcome) == ("张三", "verified")
     page = staff_client.get("/backoffice/imports/stale/").content.decode()
     assert "莲花街道测试儿童之家" in page
+
+
+def test_upload_unreadable_file_shows_error(staff_client):
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4"), "department": "civil-affairs",
+        "crs": "wgs84"})
+    assert response.status_code == 200
+    assert "无法读取文件" in response.content.decode()
+    assert not ImportRun.objects.exists()
