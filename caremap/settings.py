@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "caremap.directory",
     "caremap.search",
     "caremap.content",
+    "caremap.network",
+    "caremap.projects",
     "caremap.web",
     "caremap.imports",
     "caremap.api",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
+    "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,6 +116,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/chart.js", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -161,5 +165,9 @@ CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
 CAREMAP_MAP_ZOOM = 10
 
-# A record not verified for this many days is listed as stale.
-CAREMAP_STALE_AFTER_DAYS = int(os.environ.get("CAREMAP_STALE_AFTER_DAYS", "365"))
+# TrueType font (.ttf or .ttc) embedded in printable PDF directories; empty means search the
+# usual places of WenQuanYi Micro Hei (Debian package fonts-wqy-microhei).
+CAREMAP_PDF_FONT = os.environ.get("CAREMAP_PDF_FONT", "")
+
+# Records not verified for this many days count as stale in the statistics.
+CAREMAP_STALE_DAYS = int(os.environ.get("CAREMAP_STALE_DAYS", "180"))
