@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -310,22 +309,58 @@ def _index(ids: list) -> None:
         index_locations(ids[start:start + 500])
 
 
-def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Location]:
-    """Load the records the rows may match, with what `_snapshot` reads, in chunks."""
-    links = Prefetch("service_links", queryset=ServiceAtLocation.objects.select_related("service")
-                     .prefetch_related("service__taxonomy_terms"))
-    found = {}
+def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, dict]]:
+    """Return {(department, source id): (location id, snapshot)} of the records rows may match.
+
+    The snapshots are read with plain value queries, in chunks, and equal `_snapshot(location)`:
+    comparing against them tells an unchanged row without loading its record.
+    """
+    found: dict[tuple[str, str], tuple[object, dict]] = {}
     ordered = sorted(keys)
+    columns = [f for f in PLAIN_FIELDS]
     for start in range(0, len(ordered), 500):
         chunk = ordered[start:start + 500]
-        rows = (
-            Location.objects.filter(department_id__in={d for d, _ in chunk},
-                                    source_id__in=[s for _, s in chunk])
-            .select_related("category", "organization")
-            .prefetch_related("phones", "target_groups", links)
-        )
-        found.update({(loc.department_id, loc.source_id): loc for loc in rows})
+        rows = Location.objects.filter(
+            department_id__in={d for d, _ in chunk}, source_id__in=[s for _, s in chunk]
+        ).values("id", "department_id", "source_id", "category__code", "district_id", "street_id",
+                 "community_id", "organization__name", "organization__credit_code",
+                 "last_verified", *columns)
+        by_id = {}
+        for row in rows:
+            credit = row["organization__credit_code"]
+            snapshot = {field: row[field] for field in columns}
+            snapshot.update(
+                category=row["category__code"], district=row["district_id"],
+                street=row["street_id"], community=row["community_id"],
+                organization=None if credit else row["organization__name"], credit_code=credit,
+                last_verified=row["last_verified"].isoformat() if row["last_verified"] else None,
+                phones=[], target_groups=[], services=[],
+            )
+            by_id[row["id"]] = snapshot
+            found[(row["department_id"], row["source_id"])] = (row["id"], snapshot)
+        ids = list(by_id)
+        phones = Phone.objects.filter(location_id__in=ids).order_by("order", "number")
+        for location_id, number, tel, extension in phones.values_list(
+                "location_id", "number", "tel", "extension"):
+            by_id[location_id]["phones"].append([number, tel, extension])
+        groups = Location.target_groups.through.objects.filter(location_id__in=ids)
+        for location_id, code in groups.values_list("location_id", "taxonomyterm__code"):
+            by_id[location_id]["target_groups"].append(code)
+        links = ServiceAtLocation.objects.filter(location_id__in=ids)
+        for location_id, code in links.values_list("location_id", "service__taxonomy_terms__code"):
+            if code is not None:
+                by_id[location_id]["services"].append(code)
+        for snapshot in by_id.values():
+            snapshot["target_groups"].sort()
+            snapshot["services"].sort()
     return found
+
+
+def _load(location_id) -> Location:
+    return (Location.objects.select_related("category", "organization")
+            .prefetch_related("phones", "target_groups",
+                              "service_links__service__taxonomy_terms")
+            .get(id=location_id))
 
 
 def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
@@ -362,7 +397,11 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
             to_create.append(payload)
             finder.add(None, payload)
             continue
-        action, _ = writer.apply_row(payload, current)
+        location_id, snapshot = current
+        if all(snapshot[k] == v for k, v in _wanted(payload).items()):
+            counts["unchanged"] += 1
+            continue
+        action, _ = writer.apply_row(payload, _load(location_id))
         counts[action] += 1
     counts["created"] += len(writer.create_many(to_create))
 
