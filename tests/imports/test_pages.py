@@ -87,3 +87,34 @@ def test_upload_unreadable_file_shows_error(staff_client):
     assert response.status_code == 200
     assert "无法读取文件" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_duplicate_kept_separate(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    row = list(sheets.CLEAN[0])
+    row[0] = "TW-1"
+    run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    candidate = DuplicateCandidate.objects.get(department=youth)
+    assert candidate.reason == "same_organization_address"
+    staff_client.post(f"/backoffice/imports/duplicates/{candidate.id}/", {"action": "separate"})
+    separate = Location.objects.get(department=youth, source_id="TW-1")
+    assert separate.name == "莲花街道测试儿童之家"
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateCandidate.Status.SEPARATE
+    again = run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    assert (again.counts["unchanged"], again.counts["duplicates"]) == (1, 0)
+
+
+def test_duplicate_resolve_needs_post_and_action(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    row = list(sheets.CLEAN[0])
+    row[0] = "TW-1"
+    run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    candidate = DuplicateCandidate.objects.get(department=youth)
+    url = f"/backoffice/imports/duplicates/{candidate.id}/"
+    assert staff_client.get(url).status_code == 405
+    assert staff_client.post(url, {"action": "delete"}).status_code == 400
