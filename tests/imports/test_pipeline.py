@@ -168,3 +168,28 @@ def test_stale_after_configured_days(civil):
                     .values_list("source_id", flat=True))
     assert stale_ids == {"MZ-001"}
     assert not stale_locations(today, days=1000).filter(department=civil, is_demo=False).exists()
+
+
+def _bd09_csv() -> bytes:
+    rows = [list(r) for r in sheets.CLEAN]
+    for row in rows:
+        lat, lng = crs.from_wgs84(float(row[6]), float(row[5]), crs.BD09)
+        row[5], row[6] = repr(lng), repr(lat)
+    return sheets.utf8_bom_csv(rows)
+
+
+@pytest.mark.parametrize(("name", "build", "source_crs", "department_code", "landed"), [
+    ("gbk.csv", sheets.gbk_csv, "wgs84", "civil-affairs", 4),
+    ("merged.xlsx", sheets.merged_header_xlsx, "wgs84", "education", 2),
+    ("bd09.csv", _bd09_csv, "bd09", "civil-affairs", 3),
+])
+def test_each_fixture_lands_once(name, build, source_crs, department_code, landed):
+    department = Department.objects.get(code=department_code)
+    ColumnMapping.objects.update_or_create(department=department,
+                                           defaults={"defaults": {"category": "children-home"}})
+    first = run_import(build(), name, department, source_crs, dry_run=False)
+    assert first.counts["created"] == landed
+    second = run_import(build(), name, department, source_crs, dry_run=False)
+    assert (second.counts["created"], second.counts["updated"]) == (0, 0)
+    assert second.counts["unchanged"] == landed
+    assert _imported(department).count() == landed
