@@ -6,6 +6,7 @@ the location id, so they stay stable between exports. Taxonomy terms linked to a
 `attribute`s. Only public records and public fields are written.
 """
 
+import re
 import uuid
 
 from caremap.directory.models import (
@@ -18,6 +19,8 @@ from caremap.directory.models import (
     Visibility,
 )
 
+# The `tel` form `phones.normalise_phones` gives a mobile number (a Beijing landline is +86-10-…).
+MOBILE = re.compile(r"\+86-1\d{10}")
 _DERIVED = uuid.UUID("0e7c5e1a-4b43-4f0e-9d62-2b8f3c9a7d10")
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA",
          "sun": "SU"}
@@ -66,7 +69,7 @@ def phones_json(location: Location) -> list[dict]:
     return [
         {"id": str(p.id), "location_id": str(location.id), "number": p.number,
          "extension": int(p.extension) if p.extension.isdigit() else None,
-         "type": "text" if p.tel.startswith("+86-1") else "voice",
+         "type": "cell" if MOBILE.fullmatch(p.tel) else "voice",
          "description": p.description or None, "languages": [], "attributes": []}
         for p in location.phones.all() if p.visibility == Visibility.PUBLIC
     ]

@@ -36,6 +36,7 @@ def test_hsds_full_service_validates(client):
     place = body["service_at_locations"][0]["location"]
     assert place["addresses"][0]["address_1"] == "深圳市福田区莲花街道福中路1号"
     assert place["phones"][0]["extension"] == 123
+    assert place["phones"][0]["type"] == "voice"
     assert {s["byday"] for s in place["schedules"]} == {"MO", "TU", "WE", "TH", "FR"}
     assert body["attributes"][0]["taxonomy_term"]["name"] == "亲子关系促进"
 
@@ -62,6 +63,9 @@ def test_hsds_filters(client):
     location = Location.objects.get(source_id="MZ-002", department=civil)
     body = client.get("/api/hsds/services", {"organization_id": str(location.organization_id)}).json()
     assert body["total_items"] == 2
+    mobile = client.get(f"/api/hsds/organizations/{location.organization_id}").json()
+    phones = {p["number"]: p["type"] for loc in mobile["locations"] for p in loc["phones"]}
+    assert phones["13800138000"] == "cell"
     near = client.get("/api/hsds/services", {"proximity": "22.5525,113.9479,5",
                                              "search": "心理"}).json()
     assert [s["name"] for s in near["contents"]] == ["心理服务网络搭建"]
