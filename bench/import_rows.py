@@ -10,6 +10,7 @@ import csv
 import io
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--apply-rows", type=int, default=5_000, help="rows written")
     args = parser.parse_args()
 
+    (PROJECT / "var").mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="import-bench-", dir=PROJECT / "var"))
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caremap.settings")
@@ -103,6 +105,11 @@ def main() -> None:
     again = time.perf_counter() - start
     print(f"re-import of the same {args.apply_rows} rows: {again:.1f} s = "
           f"{args.apply_rows / again:,.0f} rows/s; unchanged={report.counts['unchanged']}")
+
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
