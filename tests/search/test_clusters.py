@@ -41,6 +41,22 @@ def test_filtered_clusters_count_the_same_points_as_search():
         assert sum(c.count for c in clusters(query, 11)) == expected
 
 
+def test_open_now_clusters_count_the_open_points():
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    # Early on a Saturday: a few points are open, most are closed.
+    now = datetime.datetime(2026, 12, 5, 6, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for wanted in (True, False):
+        query = PointQuery(open_now=wanted, now=now)
+        expected = run_query(query, facets=False).count
+        assert expected > 0
+        assert sum(c.count for c in clusters(query, 9)) == expected
+    # With a facet filter too: the filter applies after the opening-hours check.
+    query = PointQuery(open_now=False, now=now, department=["civil-affairs"])
+    assert sum(c.count for c in clusters(query, 9)) == run_query(query, facets=False).count
+
+
 def test_cells_follow_writes_and_drop_staff_only_positions(django_capture_on_commit_callbacks):
     from caremap.directory.models import Location
 
