@@ -63,7 +63,7 @@ def wait_for(port: int, path: str, timeout: float = 120) -> None:
             return
         except OSError:
             time.sleep(0.5)
-    raise SystemExit(f"nothing answered on 127.0.0.1:{port}")
+    raise SystemExit(f"no server responded on 127.0.0.1:{port} within {timeout} s")
 
 
 class Client:

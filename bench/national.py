@@ -103,7 +103,7 @@ def community_short(name: str) -> str:
 
 
 def plan_slots(divisions: list[dict]):
-    """Return every candidate point as (division code, district code, type, level)."""
+    """Return every candidate point as (division code, district code, level, type index)."""
 
     # Streets hang under a district, or straight under a city without districts (东莞, 中山,
     # 儋州), which then serves as the district.
@@ -285,7 +285,7 @@ def build(points: int, database: str) -> dict:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     if Location.objects.exists():
-        raise SystemExit("the database already holds service points; give an empty one")
+        raise SystemExit("the database already contains service points: give an empty database")
     seed_taxonomies()
     categories, groups = terms(CATEGORY), terms(TARGET_GROUP)
     category_names = {c: t.name for c, t in categories.items()}
