@@ -1,10 +1,10 @@
-"""Public pages: the map, a service point, policies and help."""
+"""Public pages: the map, a service point, its QR code, the saved list, policies, help."""
 
 import uuid
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -15,6 +15,10 @@ from caremap.directory.models import Department, TaxonomyTerm
 from caremap.directory.taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import BD09, GCJ02, from_wgs84
 from caremap.regions.models import Division, Level
+
+from .offline import service_worker_script
+from .opening import describe, opening_state
+from .sharing import qr_svg, share_url
 
 AGE_BANDS = [("0-2", "0–2"), ("3-5", "3–5"), ("6-11", "6–11"), ("12-17", "12–17")]
 
@@ -71,14 +75,47 @@ def point_page(request, point_id: uuid.UUID):
                 if link.visibility == "public" and link.service.visibility == "public"]
     phones = [p for p in location.phones.all() if p.visibility == "public"] \
         if location.field_is_public("phones") else []
+    show = {f: location.field_is_public(f) for f in location.FIELD_VISIBILITY_FIELDS}
+    state = opening_state(location.schedule) if show["hours_text"] else opening_state(None)
     return render(request, "web/point.html", {
         "point": location,
         "services": services,
         "phones": phones,
-        "show": {f: location.field_is_public(f) for f in location.FIELD_VISIBILITY_FIELDS},
+        "show": show,
+        "opening": state,
+        "opening_text": describe(state),
         "navigation": navigation_links(location),
-        "share_url": f"{settings.CAREMAP_PUBLIC_BASE_URL}/points/{location.id}/",
+        "share_url": share_url(location.id),
     })
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def point_qr(request, point_id: uuid.UUID):
+    """Return the QR code of the point's share link as SVG."""
+    if not locations_in_order([point_id]):
+        raise Http404("service point not found")
+    return HttpResponse(qr_svg(share_url(point_id)), content_type="image/svg+xml")
+
+
+@require_GET
+def saved_page(request):
+    """The list of points saved in this browser; the list itself lives in localStorage."""
+    return render(request, "web/saved.html", {"config": {"api": "/api/v1/"}})
+
+
+@require_GET
+def offline_page(request):
+    return render(request, "web/offline.html")
+
+
+@require_GET
+def service_worker(request):
+    # The worker must be fetched fresh so a new release takes over; its scope is the whole site.
+    response = HttpResponse(service_worker_script(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @require_GET
