@@ -113,7 +113,10 @@ def test_log_filter_rewrites_record_with_arguments():
 def test_configured_log_handlers_scrub_positions(client, caplog):
     handlers = [h for h in logging.getLogger().handlers
                 if any(isinstance(f, LocationScrubFilter) for f in h.filters)]
-    server_handlers = logging.getLogger("django.server").handlers
+    # pytest attaches capture handlers of its own; the configured ones are StreamHandlers.
+    server_handlers = [h for h in logging.getLogger("django.server").handlers
+                       if type(h) is logging.StreamHandler]
+    assert server_handlers
     assert handlers
     assert all(any(isinstance(f, LocationScrubFilter) for f in h.filters) for h in server_handlers)
     caplog.set_level(logging.DEBUG)
