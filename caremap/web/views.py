@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -35,6 +36,13 @@ def map_page(request):
         "tiles": settings.CAREMAP_TILE_LAYER,
         "api": "/api/v1/",
         "outlines": "/outlines.geojson",
+        # Leaflet guesses its marker images' folder from leaflet.css, which fails once the
+        # files carry hashed names; the page passes their URLs instead.
+        "icons": {
+            "icon": static("vendor/leaflet/images/marker-icon.png"),
+            "icon2x": static("vendor/leaflet/images/marker-icon-2x.png"),
+            "shadow": static("vendor/leaflet/images/marker-shadow.png"),
+        },
     }
     return render(request, "web/map.html", {
         "config": config,

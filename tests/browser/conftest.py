@@ -45,8 +45,19 @@ def _browser_database_url() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-data")
+def demo_data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-data")
+
+
+@pytest.fixture(scope="session")
+def demo_server_log(demo_data_dir):
+    """The demo server's log file: its request lines and application logs."""
+    return demo_data_dir / "server.log"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_data_dir):
+    data_dir = demo_data_dir
     port = _free_port()
     env = {**os.environ, "CAREMAP_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
@@ -86,6 +97,31 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport(request):
+    """Run a test on a 360×740 phone and a 1280×800 desktop screen."""
+    return request.param
+
+
+@pytest.fixture
+def context_at(browser):
+    """Make browser contexts at a named viewport; all are closed after the test."""
+    contexts = []
+
+    def make(viewport_name, **options):
+        options.setdefault("locale", "zh-CN")
+        context = browser.new_context(viewport=VIEWPORTS[viewport_name], **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

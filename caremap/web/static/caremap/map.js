@@ -27,6 +27,16 @@
   map.addLayer(cluster);
   var nearMarker = null;
 
+  // The map's view, on its element, for tests and assistive scripts to read.
+  var mapElement = document.getElementById("map");
+  function recordView() {
+    var center = map.getCenter();
+    mapElement.dataset.zoom = String(map.getZoom());
+    mapElement.dataset.center = center.lat.toFixed(5) + "," + center.lng.toFixed(5);
+  }
+  map.on("moveend zoomend", recordView);
+  recordView();
+
   fetch(config.outlines).then(function (r) { return r.json(); }).then(function (geojson) {
     L.geoJSON(geojson, {
       style: { color: "#2b6a8f", weight: 1.5, fillColor: "#e8f1f6", fillOpacity: 0.5 },
@@ -140,12 +150,17 @@
     });
   }
 
+  var markerIcon = L.icon({
+    iconUrl: config.icons.icon, iconRetinaUrl: config.icons.icon2x, shadowUrl: config.icons.shadow,
+    iconSize: [25, 41], iconAnchor: [12, 41], popupAnchor: [1, -34], tooltipAnchor: [16, -28],
+    shadowSize: [41, 41],
+  });
   var markersById = {};
   function renderMarkers(data) {
     cluster.clearLayers();
     markersById = {};
     var layers = data.markers.map(function (m) {
-      var marker = L.marker([m[1], m[2]], { title: m[3], alt: m[3], keyboard: true });
+      var marker = L.marker([m[1], m[2]], { title: m[3], alt: m[3], keyboard: true, icon: markerIcon });
       var link = el("a", null, m[3]);
       link.href = "/points/" + m[0] + "/";
       marker.bindPopup(link);
