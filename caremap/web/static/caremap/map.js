@@ -179,10 +179,17 @@
   function highlight(id, focus) {
     var marker = markersById[id];
     if (!marker) { return; }
+    if (focus) {
+      // Jump without animation: markercluster loses its callback when asked to show a marker
+      // while an earlier zoom (the search's fitBounds) is still animating.
+      map.stop();
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 17), { animate: false });
+    }
     cluster.zoomToShowLayer(marker, function () {
       marker.openPopup();
       // Keyboard users land on the popup's link, from where Escape returns to the map.
-      var link = focus && marker.getPopup().getElement() && marker.getPopup().getElement().querySelector("a");
+      var popup = marker.getPopup().getElement();
+      var link = focus && popup && popup.querySelector(".leaflet-popup-content a");
       if (link) { link.focus(); }
     });
   }
