@@ -6,8 +6,11 @@ import segno
 from django.conf import settings
 
 
-def share_url(point_id) -> str:
-    return f"{settings.CAREMAP_PUBLIC_BASE_URL.rstrip('/')}/points/{point_id}/"
+def share_url(request, point_id) -> str:
+    """Return the point page's public address: CAREMAP_PUBLIC_BASE_URL, else this request's host."""
+    path = f"/points/{point_id}/"
+    base = settings.CAREMAP_PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
 def qr_svg(url: str) -> bytes:

@@ -93,7 +93,7 @@ def point_page(request, point_id: uuid.UUID):
         "opening": state,
         "opening_text": describe(state),
         "navigation": navigation_links(location),
-        "share_url": share_url(location.id),
+        "share_url": share_url(request, location.id),
     })
 
 
@@ -103,7 +103,7 @@ def point_qr(request, point_id: uuid.UUID):
     """Return the QR code of the point's share link as SVG."""
     if not locations_in_order([point_id]):
         raise Http404("service point not found")
-    return HttpResponse(qr_svg(share_url(point_id)), content_type="image/svg+xml")
+    return HttpResponse(qr_svg(share_url(request, point_id)), content_type="image/svg+xml")
 
 
 @require_GET
