@@ -16,8 +16,14 @@
   var near = null;
   var requestNumber = 0;
 
-  var map = L.map("map", { maxZoom: 18, minZoom: 8, zoomControl: true })
+  var map = L.map("map", { maxZoom: 18, minZoom: 8, zoomControl: false })
     .setView(config.center, config.zoom);
+  // Leaflet's own control and popup labels are English; give them the page's language.
+  L.control.zoom({ zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
+  map.on("popupopen", function (event) {
+    var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", text.closePopup); }
+  });
   if (config.tiles && config.tiles.url) {
     L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 18 }).addTo(map);
   }
