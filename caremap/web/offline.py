@@ -11,6 +11,10 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
 PAGES = ["/", "/help/", "/saved/", "/offline/", "/outlines.geojson"]
+# Public pages the worker may keep once opened (with or without the /en prefix); staff pages
+# such as /admin/ are never written to the browser's cache.
+PUBLIC_PAGE_PREFIXES = ["/points/", "/policies/", "/help/", "/saved/", "/offline/", "/regions/",
+                        "/navigator/", "/projects/", "/stats/"]
 STATIC_FILES = [
     "caremap/site.css", "caremap/site.js", "caremap/map.js", "caremap/saved.js",
     "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
@@ -28,7 +32,9 @@ def shell_urls() -> list[str]:
 
 def service_worker_script() -> str:
     shell = shell_urls()
-    body = render_to_string("web/sw.js", {"shell_json": json.dumps(shell)})
+    body = render_to_string("web/sw.js", {
+        "shell_json": json.dumps(shell), "public_prefixes_json": json.dumps(PUBLIC_PAGE_PREFIXES),
+    })
     # A new shell (new hashed file names) or a new worker gives a new cache version, so the
     # browser installs the new worker and drops the old caches.
     version = hashlib.sha256(body.encode()).hexdigest()[:12]

@@ -108,7 +108,7 @@ def point_qr(request, point_id: uuid.UUID):
 
 @require_GET
 def saved_page(request):
-    """The list of points saved in this browser; the list itself lives in localStorage."""
+    """Render the saved-list page; saved.js fills it from the browser's localStorage."""
     return render(request, "web/saved.html", {"config": {"api": "/api/v1/"}})
 
 

@@ -1,7 +1,7 @@
 """WCAG 2.1 A/AA with axe-core, keyboard-only use, and the map page's first-load weight.
 
-axe-core comes from npm (package.json) and is injected from node_modules; the pages' Content
-Security Policy forbids injected scripts, so these contexts bypass it for the checker only.
+axe-core comes from npm (package.json) and is injected from node_modules. The pages' Content
+Security Policy forbids injected scripts, so the axe contexts bypass it for the checker only.
 """
 
 import re

@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from caremap.geo.crs import BD09, GCJ02, from_wgs84
@@ -91,7 +92,7 @@ def test_open_now_filter(context_at, demo_server, viewport):
     assert response.json()["count"] + open_count == total
 
 
-def test_near_me_sorts_by_distance_and_logs_no_position(context_at, demo_server, demo_server_log,
+def test_near_me_sorted_position_not_logged(context_at, demo_server, demo_server_log,
                                                         viewport):
     context = context_at(viewport, geolocation=SHENZHEN_CIVIC_CENTRE, permissions=["geolocation"])
     page = open_map(context, demo_server)
@@ -137,7 +138,7 @@ def test_point_page_call_and_navigation_links(context_at, demo_server, viewport)
     # The systems really differ here: GCJ-02 is offset from WGS-84 by a few hundred metres.
     assert abs(glng - lng) > 0.003
 
-    # The link opens the map app's page in a new tab; the request is answered locally.
+    # The link opens the map app's page in a new tab; a local route fulfils the request.
     context.route("https://uri.amap.com/**", lambda route: route.fulfill(body="amap", content_type="text/plain"))
     with page.expect_popup() as popup_info:
         page.click("text=高德地图")
@@ -231,7 +232,7 @@ def test_help_is_one_tap_from_the_map(context_at, demo_server, viewport):
     expect(page.locator(".demo-banner")).to_be_visible()
 
 
-def test_search_and_near_me_within_thumb_reach_on_phone(context_at, demo_server):
+def test_phone_controls_within_thumb_reach(context_at, demo_server):
     page = open_map(context_at("phone"), demo_server)
     for selector in ("#q", "#near-me", ".toggle-button[data-view=list]"):
         box = page.locator(selector).bounding_box()
@@ -264,6 +265,7 @@ def test_offline_reload_shows_shell_and_last_results(context_at, demo_server, vi
     point_url = demo_server + page.locator("#result-list .result-name").first.get_attribute("href")
     page.goto(point_url)
     expect(page.locator("h1")).to_have_text("福田区青少年心理健康服务站（演示）")
+    page.goto(demo_server + "/admin/login/")  # a staff page: never kept by the service worker
     page.goto(demo_server + "/")
     expect(page.locator("#results")).to_have_attribute("data-loaded", re.compile(r"\d"), timeout=20_000)
 
@@ -277,6 +279,8 @@ def test_offline_reload_shows_shell_and_last_results(context_at, demo_server, vi
     expect(page.locator("h1")).to_have_text("福田区青少年心理健康服务站（演示）")
     page.goto(demo_server + "/help/")
     expect(page.locator('a.call[href="tel:110"]')).to_be_visible()
+    with pytest.raises(PlaywrightError):
+        page.goto(demo_server + "/admin/login/")
     context.set_offline(False)
 
 
@@ -286,7 +290,7 @@ def _point_path(page, demo_server):
 
 
 @pytest.mark.parametrize("path", ["/", "point", "/policies/", "/help/", "/saved/"])
-def test_no_horizontal_scroll_at_360_with_200_percent_text(context_at, demo_server, path):
+def test_no_sideways_scroll_at_200_percent(context_at, demo_server, path):
     page = context_at("phone").new_page()
     if path == "point":
         path = _point_path(page, demo_server)

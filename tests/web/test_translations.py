@@ -1,7 +1,7 @@
 """The Simplified Chinese catalogues translate every message the code and templates use.
 
-GNU gettext's xgettext (through Django's makemessages) extracts the message ids from a copy of
-the source tree; each must have a translation in caremap/locale or in an app's own locale/.
+Django's makemessages (GNU xgettext) extracts the message ids from a copy of the source tree.
+Each must have a translation in caremap/locale or in an app's own locale/.
 """
 
 import re

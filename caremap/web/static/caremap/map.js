@@ -53,7 +53,12 @@
   // Like markercluster's default icon, with a name for screen readers ("12 service points").
   function clusterIcon(group) {
     var count = group.getChildCount();
-    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var size = "large";
+    if (count < 10) {
+      size = "small";
+    } else if (count < 100) {
+      size = "medium";
+    }
     var html = '<div><span aria-hidden="true">' + count + '</span><span class="visually-hidden">' +
       count + " " + text.points + "</span></div>";
     return L.divIcon({ html: html, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });

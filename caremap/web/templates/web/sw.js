@@ -9,6 +9,7 @@ var PAGE_CACHE = "caremap-pages";
 // cache never holds a URL with the user's position in it.
 var RESULTS_CACHE = "caremap-results";
 var SHELL = {{ shell_json|safe }};
+var PUBLIC_PREFIXES = {{ public_prefixes_json|safe }};
 // Static files named with a content hash (site.3f2a9c01b2d4.css) never change.
 var HASHED = /\.[0-9a-f]{12}\.[a-z0-9]+$/;
 var RESULT_KEYS = { "/api/v1/points": "/offline-results/points", "/api/v1/markers": "/offline-results/markers" };
@@ -40,9 +41,19 @@ function fromCaches(request, options) {
   return caches.match(request, options);
 }
 
+function isPublicPage(url) {
+  var path = url.pathname.replace(/^\/en(?=\/|$)/, "") || "/";
+  return path === "/" || PUBLIC_PREFIXES.some(function (prefix) { return path.indexOf(prefix) === 0; });
+}
+
+function mayKeep(response) {
+  var control = response.headers.get("Cache-Control") || "";
+  return response.ok && !/no-store|private/.test(control);
+}
+
 function networkFirstPage(request) {
   return fetch(request).then(function (response) {
-    if (response.ok) {
+    if (mayKeep(response)) {
       var copy = response.clone();
       caches.open(PAGE_CACHE).then(function (cache) { cache.put(request, copy); });
     }
@@ -98,7 +109,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (request.mode === "navigate") {
+  if (request.mode === "navigate" && isPublicPage(url)) {
     event.respondWith(networkFirstPage(request));
   } else if (RESULT_KEYS[url.pathname]) {
     event.respondWith(networkFirstResults(request, RESULT_KEYS[url.pathname]));
