@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "caremap.directory",
     "caremap.search",
     "caremap.content",
+    "caremap.network",
+    "caremap.projects",
     "caremap.web",
     "caremap.api",
 ]
@@ -119,6 +121,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/chart.js", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -171,3 +174,10 @@ CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
 CAREMAP_MAP_ZOOM = 10
+
+# TrueType font (.ttf or .ttc) embedded in printable PDF directories; empty means search the
+# usual places of WenQuanYi Micro Hei (Debian package fonts-wqy-microhei).
+CAREMAP_PDF_FONT = os.environ.get("CAREMAP_PDF_FONT", "")
+
+# Records not verified for this many days count as stale in the statistics.
+CAREMAP_STALE_DAYS = int(os.environ.get("CAREMAP_STALE_DAYS", "180"))

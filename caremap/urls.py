@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from caremap.api.v1 import api
 from caremap.web import views
@@ -11,7 +11,9 @@ urlpatterns = [
     path("saved/", views.saved_page, name="saved"),
     path("offline/", views.offline_page, name="offline"),
     path("sw.js", views.service_worker, name="service-worker"),
-    path("policies/", views.policies_page, name="policies"),
+    path("", include("caremap.content.urls")),
+    path("", include("caremap.network.urls")),
+    path("", include("caremap.projects.urls")),
     path("help/", views.help_page, name="help"),
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),

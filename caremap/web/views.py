@@ -1,4 +1,4 @@
-"""Public pages: the map, a service point, its QR code, the saved list, policies, help."""
+"""Public pages: the map, a service point, its QR code, the saved list, help, offline."""
 
 import uuid
 from urllib.parse import quote
@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from caremap.api.serializers import locations_in_order
-from caremap.content.models import Hotline, Policy
+from caremap.content.models import Hotline
 from caremap.directory.models import Department, TaxonomyTerm
 from caremap.directory.taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import BD09, GCJ02, from_wgs84
@@ -124,11 +124,6 @@ def service_worker(request):
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
-
-
-@require_GET
-def policies_page(request):
-    return render(request, "web/policies.html", {"policies": Policy.objects.all()})
 
 
 @require_GET

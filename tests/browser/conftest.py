@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+# The demo server's environment, so a test can run commands against the same database.
+SERVER_ENV: dict[str, str] = {}
 CHROMIUM = os.environ.get("CAREMAP_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from calling any outside host on its own.
 CHROMIUM_ARGS = [
@@ -67,6 +69,7 @@ def demo_server(demo_data_dir, demo_server_log):
     browser_db = _browser_database("create")
     if browser_db:
         env["DATABASE_URL"] = browser_db
+    SERVER_ENV.update(env)
     log_path = demo_server_log
     log = open(log_path, "w")
     process = subprocess.Popen(

@@ -16,6 +16,8 @@
   }
 
   if (storageGet(LARGE_TEXT_KEY) === "1") { root.classList.add("large-text"); }
+  // With scripts running, a phone folds the navigation behind the menu button.
+  root.classList.add("js");
 
   // The saved list: [{id, name, address, phone: {number, tel}}], in this browser only.
   var saved = {
@@ -44,6 +46,16 @@
       var on = root.classList.toggle("large-text");
       button.setAttribute("aria-pressed", String(on));
       storageSet(LARGE_TEXT_KEY, on ? "1" : "0");
+    });
+  }
+
+  function setupMenu() {
+    var button = document.getElementById("menu-toggle");
+    var nav = document.getElementById("site-nav");
+    if (!button || !nav) { return; }
+    button.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      button.setAttribute("aria-expanded", String(open));
     });
   }
 
@@ -122,6 +134,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupLargeText();
+    setupMenu();
     setupOfflineNotice();
     setupServiceWorker();
     setupSaveButton();
