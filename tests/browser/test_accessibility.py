@@ -166,6 +166,9 @@ def test_keyboard_operates_the_map(context_at, demo_server, viewport):
     expect(map_element).to_have_attribute("data-zoom", str(zoom + 1))
     page.keyboard.press("-")
     expect(map_element).to_have_attribute("data-zoom", str(zoom))
+    # markercluster redraws its icons after a zoom; wait until it has finished.
+    expect(page.locator(".leaflet-map-pane")).not_to_have_class(re.compile("leaflet-cluster-anim"))
+    expect(map_element).not_to_have_class(re.compile("leaflet-zoom-anim"))
 
     # A cluster is a button with a spoken name; Enter zooms into it.
     tab_to(page, ".marker-cluster")

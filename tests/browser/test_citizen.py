@@ -289,7 +289,12 @@ def _point_path(page, demo_server):
     return f"/points/{found['results'][0]['id']}/"
 
 
-@pytest.mark.parametrize("path", ["/", "point", "/policies/", "/help/", "/saved/"])
+# Every public page, those of the policy, network and project apps included.
+PUBLIC_PAGES = ["/", "point", "/policies/", "/help/", "/saved/", "/navigator/", "/regions/440300/",
+                "/projects/", "/stats/", "/news/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_no_sideways_scroll_at_200_percent(context_at, demo_server, path):
     page = context_at("phone").new_page()
     if path == "point":
