@@ -73,3 +73,26 @@ def test_describe_always_open_and_unknown():
     with translation.override("en"):
         assert describe(opening_state(ALWAYS, at("2026-12-04 10:00"))) == "Open now, around the clock"
         assert describe(OpeningState(is_open=None)) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("wanted", ["true", "false"])
+def test_api_open_now_filter_and_times(client, wanted):
+    data = client.get("/api/v1/points", {"open_now": wanted, "page_size": 100}).json()
+    for point in data["results"]:
+        assert point["open_now"] is (wanted == "true")
+        if wanted == "true":
+            assert point["opens_at"] is None
+        else:
+            assert point["closes_at"] is None
+            assert point["opens_at"] is None or point["opens_at"].endswith("+08:00")
+
+
+@pytest.mark.django_db
+def test_api_open_now_splits_all_points(client):
+    total = client.get("/api/v1/points").json()["count"]
+    open_count = client.get("/api/v1/points", {"open_now": "true"}).json()["count"]
+    closed_count = client.get("/api/v1/points", {"open_now": "false"}).json()["count"]
+    assert open_count > 0  # the demo has places open around the clock
+    # Points without a known schedule match neither filter.
+    assert open_count + closed_count <= total

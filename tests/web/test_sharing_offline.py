@@ -5,6 +5,8 @@ import logging
 
 import pytest
 import segno
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import override_settings
 
 from caremap.directory.models import Location
@@ -77,8 +79,13 @@ def test_every_shell_url_is_served(client):
     for url in shell_urls():
         response = client.get(url)
         assert response.status_code == 200, url
-        if hasattr(response, "close"):
-            response.close()
+        # Closing a response sends request_finished, which would close the test's database
+        # connection inside its transaction; the test client disconnects it the same way.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()  # static files are open file handles
+        finally:
+            request_finished.connect(close_old_connections)
 
 
 def test_saved_and_offline_pages(client):
