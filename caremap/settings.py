@@ -47,6 +47,7 @@ MIDDLEWARE = [
     # Compresses pages and API responses; Django's version masks against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
+    "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "caremap.web.language.LanguageSwitchMiddleware",

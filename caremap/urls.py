@@ -19,3 +19,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# JSON errors under /api/, pages elsewhere (used when DEBUG is off).
+handler404 = "caremap.web.views.page_not_found"

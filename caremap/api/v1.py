@@ -148,7 +148,8 @@ def list_markers(request: HttpRequest, filters: Query[PointFilters]):
     markers = []
     for ident in ids:
         loc_id, lat, lng, name, category, field_visibility = by_id[ident]
-        if lat is None or field_visibility.get("latitude", "public") != "public":
+        position_fields = (field_visibility.get("latitude", "public"), field_visibility.get("longitude", "public"))
+        if lat is None or position_fields != ("public", "public"):
             continue
         lat, lng = from_wgs84(lat, lng, system)
         markers.append([str(loc_id), round(lat, 6), round(lng, 6), name, category])
@@ -203,6 +204,8 @@ def list_regions(request: HttpRequest, level: str | None = None, parent: str | N
             raise invalid("parent", parent, "没有这个行政区划代码", "no such division code")
         if parent_division.level == Level.DISTRICT and level in (Level.STREET, None):
             qs = qs.filter(public_district=parent_division, level=Level.STREET)
+        elif parent_division.level == Level.DISTRICT and level == Level.COMMUNITY:
+            qs = qs.filter(public_district=parent_division)
         else:
             qs = qs.filter(parent=parent_division)
     rows = list(qs)

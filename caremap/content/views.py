@@ -4,7 +4,7 @@ import uuid
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from caremap.regions.models import Division
 
@@ -14,7 +14,7 @@ from .navigator import Situation, navigate
 from .policy_search import PolicyFilters, search_policies
 
 
-@require_GET
+@require_safe
 def policy_list(request):
     form = PolicySearchForm(request.GET or None)
     filters = PolicyFilters()
@@ -25,7 +25,7 @@ def policy_list(request):
     })
 
 
-@require_GET
+@require_safe
 def policy_detail(request, policy_id: uuid.UUID):
     policy = get_object_or_404(Policy, id=policy_id)
     return render(request, "content/policy_detail.html", {
@@ -46,17 +46,17 @@ def _article_list(request, kind: str):
     })
 
 
-@require_GET
+@require_safe
 def news_list(request):
     return _article_list(request, Article.Kind.NEWS)
 
 
-@require_GET
+@require_safe
 def case_list(request):
     return _article_list(request, Article.Kind.CASE)
 
 
-@require_GET
+@require_safe
 def article_detail(request, article_id: uuid.UUID):
     article = get_object_or_404(Article, id=article_id, is_published=True)
     return render(request, "content/article_detail.html", {"article": article})
@@ -75,7 +75,7 @@ def situation_from_form(data: dict) -> Situation:
     return Situation(age=data["age"], local_hukou=data["local_hukou"], near=near, **flags)
 
 
-@require_GET
+@require_safe
 def navigator_page(request):
     form = NavigatorForm(request.GET or None)
     matches = None

@@ -4,7 +4,7 @@ import logging
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from caremap.regions.models import Division, Level
 
@@ -22,7 +22,7 @@ def _public_division(code: str) -> Division:
     return division
 
 
-@require_GET
+@require_safe
 def region_page(request, code: str):
     division = _public_division(code)
     coverage = unit_coverage(division)
@@ -43,7 +43,7 @@ def region_page(request, code: str):
     })
 
 
-@require_GET
+@require_safe
 def directory_page(request, code: str):
     """Render the printable HTML directory: the PDF's entries, laid out by the print CSS."""
     division = _public_division(code)
@@ -54,7 +54,7 @@ def directory_page(request, code: str):
     })
 
 
-@require_GET
+@require_safe
 def directory_pdf(request, code: str):
     division = _public_division(code)
     if division.level not in (Level.STREET, Level.COMMUNITY):

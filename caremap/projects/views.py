@@ -3,7 +3,7 @@
 import uuid
 
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from caremap.directory.models import Location
 
@@ -15,7 +15,7 @@ def public_projects():
         "service_contents", "target_groups")
 
 
-@require_GET
+@require_safe
 def project_list(request):
     projects = list(public_projects())
     return render(request, "projects/project_list.html", {
@@ -24,7 +24,7 @@ def project_list(request):
     })
 
 
-@require_GET
+@require_safe
 def project_detail(request, project_id: uuid.UUID):
     project = get_object_or_404(public_projects(), id=project_id)
     sites = Location.objects.public().filter(projects=project).select_related("district", "street")

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from caremap.api.serializers import locations_in_order
 from caremap.content.models import Hotline
@@ -28,7 +28,7 @@ def _terms(code: str):
     return TaxonomyTerm.objects.filter(taxonomy__code=code)
 
 
-@require_GET
+@require_safe
 def map_page(request):
     config = {
         "center": settings.CAREMAP_MAP_CENTER,
@@ -73,7 +73,7 @@ def navigation_links(location) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def point_page(request, point_id: uuid.UUID):
     found = locations_in_order([point_id])
     if not found:
@@ -97,7 +97,7 @@ def point_page(request, point_id: uuid.UUID):
     })
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def point_qr(request, point_id: uuid.UUID):
     """Return the QR code of the point's share link as SVG."""
@@ -106,18 +106,18 @@ def point_qr(request, point_id: uuid.UUID):
     return HttpResponse(qr_svg(share_url(request, point_id)), content_type="image/svg+xml")
 
 
-@require_GET
+@require_safe
 def saved_page(request):
     """Render the saved-list page; saved.js fills it from the browser's localStorage."""
     return render(request, "web/saved.html", {"config": {"api": "/api/v1/"}})
 
 
-@require_GET
+@require_safe
 def offline_page(request):
     return render(request, "web/offline.html")
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     # The worker must be fetched fresh so a new release takes over; its scope is the whole site.
     response = HttpResponse(service_worker_script(), content_type="text/javascript")
@@ -126,12 +126,12 @@ def service_worker(request):
     return response
 
 
-@require_GET
+@require_safe
 def help_page(request):
     return render(request, "web/help.html", {"hotlines": Hotline.objects.all()})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def outlines(request):
     """Return the district outlines as a GeoJSON FeatureCollection (WGS-84)."""
@@ -142,3 +142,15 @@ def outlines(request):
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features},
                         json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request, exception=None):
+    """Return 404 in the API's JSON error shape under /api/, else the Chinese 404 page."""
+    if request.path.startswith("/api/"):
+        from caremap.api.errors import error_body
+
+        return JsonResponse(
+            error_body("not_found", f"找不到该地址：{request.path}", f"Not found: {request.path}"),
+            status=404, json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "web/404.html", status=404)
