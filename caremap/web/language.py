@@ -16,7 +16,7 @@ QUERY_VALUES = {"en": "en", "zh": "zh-hans", "zh-hans": "zh-hans", "zh-cn": "zh-
 
 
 def requested_language(request) -> str | None:
-    """Return the language the request asks to switch to, or None when it asks for none."""
+    """Return the language the request switches to, or None when it requests no switch."""
     value = request.GET.get("lang", "").strip().lower()
     if value in QUERY_VALUES:
         return QUERY_VALUES[value]

@@ -11,8 +11,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
 PAGES = ["/", "/help/", "/saved/", "/offline/", "/outlines.geojson"]
-# Public pages the worker may keep once opened (with or without the /en prefix); staff pages
-# such as /admin/ are never written to the browser's cache.
+# Public pages the worker may keep once opened, with or without the /en prefix. Staff pages such
+# as /admin/ are never written to the browser's cache.
 PUBLIC_PAGE_PREFIXES = ["/points/", "/policies/", "/help/", "/saved/", "/offline/", "/regions/",
                         "/navigator/", "/projects/", "/stats/"]
 STATIC_FILES = [

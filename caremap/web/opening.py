@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from caremap.directory.schedule import SHANGHAI, open_periods
 
-# How far ahead to look for the next opening; a week covers every weekly schedule, and the
-# extra days cover a week-long public holiday such as the National Day break.
+# How far ahead to look for the next opening. A week covers every weekly schedule, and the extra
+# days cover a week-long public holiday such as the National Day break.
 LOOKAHEAD_DAYS = 15
 
 

@@ -13,7 +13,7 @@ def _english() -> bool:
 
 @register.filter
 def term_name(term) -> str:
-    """A taxonomy term or department by its English name on English pages, else its Chinese."""
+    """Return a taxonomy term's or department's English name on English pages, else its Chinese."""
     if term is None:
         return ""
     if _english() and getattr(term, "name_en", ""):
@@ -41,7 +41,7 @@ def romanise(name: str) -> str:
 
 @register.filter
 def place(division) -> str:
-    """A division's Chinese name; on English pages followed by its pinyin, e.g. 福田区 (Futian Qu)."""
+    """Return a division's Chinese name, followed on English pages by its pinyin: 福田区 (Futian Qu)."""
     if division is None:
         return ""
     if _english():

@@ -5,8 +5,8 @@
 var VERSION = "__VERSION__";
 var SHELL_CACHE = "caremap-shell-" + VERSION;
 var PAGE_CACHE = "caremap-pages";
-// Written by the map page (map.js) after every successful search, under fixed keys, so the
-// cache never holds a URL with the user's position in it.
+// Written by the map page (map.js) after every successful search, under fixed keys, so no
+// cached URL contains the user's position.
 var RESULTS_CACHE = "caremap-results";
 var SHELL = {{ shell_json|safe }};
 var PUBLIC_PREFIXES = {{ public_prefixes_json|safe }};
@@ -29,7 +29,7 @@ self.addEventListener("activate", function (event) {
 });
 
 function offlineCopy(response) {
-  // Marks a response served from the cache, so the page can say the results may be old.
+  // Marks a response served from the cache, so the page can warn that the results may be old.
   var headers = new Headers(response.headers);
   headers.set("X-Caremap-Offline", "1");
   return response.blob().then(function (body) {
