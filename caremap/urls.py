@@ -17,6 +17,7 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),
+    path("backoffice/imports/", include("caremap.imports.urls")),
     path("admin/", admin.site.urls),
 ]
 
