@@ -45,10 +45,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages and API responses; Django's version masks against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
     "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "caremap.web.language.LanguageSwitchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +128,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Set by `?lang=en` or the /en/ prefix (caremap/web/language.py); a preference, not a tracker.
+LANGUAGE_COOKIE_NAME = "caremap_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
@@ -141,10 +148,11 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, pre-compressed names once `collectstatic` has run (caremap demo runs it); plain
+    # names before that (see caremap/web/storage.py).
+    "staticfiles": {"BACKEND": "caremap.web.storage.HashedStaticStorage"},
 }
-# The demo and the tests serve static files straight from the apps and node_modules;
-# production settings collect them into STATIC_ROOT with hashed names instead.
+# Files not collected yet are served straight from the apps and node_modules.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
@@ -155,7 +163,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The user's position (`near`, `bbox` in query strings) never reaches a log.
+    "filters": {"scrub_location": {"()": "caremap.web.privacy.LocationScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["scrub_location"]}},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("CAREMAP_LOG_LEVEL", "INFO")},
 }
 
