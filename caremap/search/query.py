@@ -22,6 +22,7 @@ from caremap.geo.distance import bbox_around
 
 from . import plan as planner
 from .normalize import compact, is_cjk, matching_alternatives, normalize, query_terms
+from .segment import segmented_terms
 
 # Ranking tiers of a term's best match; a point's score is the sum over the query's terms.
 EXACT_NAME = 1000
@@ -221,6 +222,16 @@ def run_query(query: PointQuery, *, facets: bool = True, count: bool = True) -> 
         # Text with nothing searchable (emoji, punctuation, scripts the index does not cover)
         # matches nothing; treating it as no text filter would list every point.
         return PointResult(count=0, hits=[], facets={name: Counter() for name in FACETS})
+    result = _answer(query, terms, whole, facets=facets, count=count)
+    if not result.hits and query.page == 1:
+        # Nothing matched the query as typed: try again with 南山心理 read as 南山 + 心理.
+        split = segmented_terms(query.q) if query.q else None
+        if split:
+            result = _answer(query, split, whole, facets=facets, count=count)
+    return result
+
+
+def _answer(query: PointQuery, terms, whole: str, *, facets: bool, count: bool) -> PointResult:
     if query.open_now is not None:
         return _run_in_python(query, terms, whole)
     p = planner.Planner(query, terms, whole)
