@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from caremap.api.v1 import api
 from caremap.web import views
@@ -12,4 +12,5 @@ urlpatterns = [
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("caremap.backoffice.urls")),
 ]
