@@ -7,4 +7,4 @@ class BackofficeConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the login signal receivers)
+        from . import audit, logs  # noqa: F401  (connect their signal receivers)

@@ -12,6 +12,9 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
 request_id_var = contextvars.ContextVar("request_id", default="-")
 access_logger = logging.getLogger("caremap.access")
 
@@ -66,18 +69,22 @@ class RequestIdMiddleware:
     def __call__(self, request):
         given = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = given if re.fullmatch(r"[A-Za-z0-9-]{8,64}", given) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        # Left set after the response: Django logs "Bad Request" and the like after the
+        # middleware has returned. request_finished clears it.
+        request_id_var.set(request_id)
         request.request_id = request_id
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            query = request.META.get("QUERY_STRING", "")
-            access_logger.info(
-                "request method=%s path=%s query=%s status=%d ms=%d",
-                request.method, request.path, query or "-", response.status_code,
-                (time.monotonic() - started) * 1000,
-            )
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        query = request.META.get("QUERY_STRING", "")
+        access_logger.info(
+            "request method=%s path=%s query=%s status=%d ms=%d",
+            request.method, request.path, query or "-", response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return response
+
+
+@receiver(request_finished)
+def _clear_request_id(sender, **kwargs):
+    request_id_var.set("-")
