@@ -13,7 +13,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
-# Where the embedded SQLite database and uploaded files live.
+# Directory of the embedded SQLite database and uploaded files.
 DATA_DIR = Path(os.environ.get("CAREMAP_DATA_DIR", PROJECT_DIR / "var")).resolve()
 
 # NOTE: this key only signs demo sessions on 127.0.0.1; production settings refuse to start
@@ -179,12 +179,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- caremap's own settings ---
 
-# True while the database holds the generated demo data set: every public page then shows the
-# 演示数据 (demonstration data) banner.
+# "auto" shows the 演示数据 (demonstration data) banner on every public page while the database
+# contains demo records; "1" or "0" force it on or off.
 CAREMAP_DEMO_BANNER = os.environ.get("CAREMAP_DEMO_BANNER", "auto")
 
-# Base map: "none" draws only the bundled district outlines (works offline). A tile layer names
-# the coordinate system its tiles are drawn in, and the page asks the API for that system.
+# Base map: "none" draws only the bundled district outlines, which works offline. A tile layer
+# names the coordinate system of its tiles, and the page requests coordinates in that system.
 CAREMAP_TILE_LAYER = {
     "name": os.environ.get("CAREMAP_TILE_NAME", "none"),
     "url": os.environ.get("CAREMAP_TILE_URL", ""),
@@ -192,8 +192,9 @@ CAREMAP_TILE_LAYER = {
     "attribution": os.environ.get("CAREMAP_TILE_ATTRIBUTION", ""),
 }
 
-# Public base URL used for share links and QR codes.
-CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Public base URL used for share links and QR codes, e.g. https://caremap.example.org. Empty: the
+# address the request came to, which suits the demo on any --host and --port.
+CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("/")
 
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")

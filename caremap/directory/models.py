@@ -222,7 +222,7 @@ class Phone(models.Model):
 
 
 class Service(models.Model):
-    """What is offered (HSDS `service`), e.g. 亲子关系促进 at one or more locations."""
+    """An offered service (HSDS `service`), e.g. 亲子关系促进, at one or more locations."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")
@@ -256,6 +256,9 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="service_location_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.location_id}"
 
 
 # Prefetch of a location's service links with their services in one query. A chained

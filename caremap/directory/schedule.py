@@ -1,4 +1,4 @@
-"""Answer "open now?" from a structured weekly schedule, in Asia/Shanghai time.
+"""Compute "open now?" from a structured weekly schedule, in Asia/Shanghai time.
 
 A schedule is {"mon": [["09:00", "12:00"], ...], ..., "holidays": "closed" | "open" | None}.
 "24:00" ends a day; an interval whose end is before its start runs past midnight into the next
@@ -31,7 +31,7 @@ def _holiday_state(day: datetime.date) -> tuple[bool, bool]:
         holiday = off and holiday_name is not None
         workday_swap = chinese_calendar.is_workday(day) and day.weekday() >= 5
     except NotImplementedError:
-        # chinese_calendar only knows the years the State Council has published.
+        # chinese_calendar has data only for the years the State Council has published.
         logger.warning("holiday calendar has no data year=%d", day.year)
         return False, False
     return holiday, workday_swap

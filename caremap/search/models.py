@@ -26,3 +26,6 @@ class SearchEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["latitude", "longitude"], name="search_entry_latlng")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,7 +1,7 @@
 """Point queries: filters, text match and ranking, distance, bounding box, paging and facets.
 
-One `PointQuery` describes what the user asked for; `run_query` answers it on either database,
-using the backend's text and spatial indexes to find candidates and exact checks to decide.
+A `PointQuery` describes the request. `run_query` runs it on either database: the backend's text
+and spatial indexes find candidates, and exact checks decide which of them match.
 Coordinates here are WGS-84; the API converts other systems before and after.
 """
 

@@ -61,6 +61,12 @@ def navigation_links(location) -> list[dict]:
     ]
 
 
+def public_url(request, path: str) -> str:
+    """Return the absolute public URL of `path` (CAREMAP_PUBLIC_BASE_URL, else this request's)."""
+    base = settings.CAREMAP_PUBLIC_BASE_URL
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
 @require_GET
 def point_page(request, point_id: uuid.UUID):
     found = locations_in_order([point_id])
@@ -77,7 +83,7 @@ def point_page(request, point_id: uuid.UUID):
         "phones": phones,
         "show": {f: location.field_is_public(f) for f in location.FIELD_VISIBILITY_FIELDS},
         "navigation": navigation_links(location),
-        "share_url": f"{settings.CAREMAP_PUBLIC_BASE_URL}/points/{location.id}/",
+        "share_url": public_url(request, f"/points/{location.id}/"),
     })
 
 

@@ -11,7 +11,8 @@ POINTS = "/api/v1/points"
 def assert_error_shape(body, field=None):
     error = body["error"]
     assert set(error) == {"code", "message_zh", "message_en", "field"}
-    assert error["message_zh"] and error["message_en"]
+    assert error["message_zh"]
+    assert error["message_en"]
     if field:
         assert error["field"] == field
 
@@ -207,4 +208,5 @@ def test_markers_for_map(api_get):
     assert status == 200
     assert body["count"] > 100
     ident, lat, lng, name, category = body["markers"][0]
-    assert 22 < lat < 23 and 113 < lng < 115
+    assert 22 < lat < 23
+    assert 113 < lng < 115

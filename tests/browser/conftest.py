@@ -29,7 +29,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _browser_database_url() -> str | None:
+def _browser_database(action: str) -> str | None:
+    """Create ("create") or drop ("drop") the server's PostgreSQL database; return its URL."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return None
@@ -39,21 +40,24 @@ def _browser_database_url() -> str | None:
     name = url.rsplit("/", 1)[1].split("?")[0] + "_browser"
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if action == "create":
+            conn.execute(f"CREATE DATABASE {name}")
     return url.rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-data")
+    # A data directory that does not exist yet, as in a fresh clone: the demo must create it.
+    data_dir = tmp_path_factory.mktemp("demo") / "var"
     port = _free_port()
     env = {**os.environ, "CAREMAP_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
-    browser_db = _browser_database_url()
+    browser_db = _browser_database("create")
     if browser_db:
         env["DATABASE_URL"] = browser_db
-    log = open(data_dir / "server.log", "w")
+    log_path = tmp_path_factory.getbasetemp() / "demo-server.log"
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "caremap.cli", "demo", "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],
@@ -67,12 +71,13 @@ def demo_server(tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"demo server did not start; log:\n{(data_dir / 'server.log').read_text()}")
+                pytest.fail(f"demo server did not start; log:\n{log_path.read_text()}")
             time.sleep(0.5)
     yield url
     process.terminate()
     process.wait(timeout=10)
     log.close()
+    _browser_database("drop")
 
 
 @pytest.fixture(scope="session")

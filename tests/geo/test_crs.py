@@ -6,7 +6,7 @@ from caremap.geo.distance import haversine_m
 SHENZHEN = (22.543, 114.058)
 
 
-def test_gcj02_offset_in_shenzhen_is_a_few_hundred_metres():
+def test_gcj02_offset_in_shenzhen():
     shifted = crs.wgs84_to_gcj02(*SHENZHEN)
     assert 200 < haversine_m(*SHENZHEN, *shifted) < 700
 

@@ -57,7 +57,7 @@ def test_name_match_ranks_before_address_match():
 
 
 def test_bigram_false_positive_is_dropped():
-    # 教育 and 特殊 both occur in the index, but no name or text holds 育特.
+    # 教育 and 特殊 both occur in the index, but no name or text contains 育特.
     assert run_query(PointQuery(q="育特")).count == 0
 
 

@@ -63,7 +63,9 @@ def test_point_page_fields(client):
     assert point.address in html
     phone = point.phones.first()
     assert f'href="tel:{phone.tel}"' in html
-    assert "uri.amap.com" in html and "api.map.baidu.com" in html and "apis.map.qq.com" in html
+    assert "uri.amap.com" in html
+    assert "api.map.baidu.com" in html
+    assert "apis.map.qq.com" in html
     assert point.hours_text in html
 
 
@@ -115,3 +117,16 @@ def test_outlines_geojson(client):
     data = client.get("/outlines.geojson").json()
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == 9
+
+
+def test_share_link_follows_request_host(client):
+    point = Location.objects.order_by("name").first()
+    html = client.get(f"/points/{point.id}/", HTTP_HOST="127.0.0.1:8124").content.decode()
+    assert f'value="http://127.0.0.1:8124/points/{point.id}/"' in html
+
+
+def test_share_link_uses_configured_base(client, settings):
+    settings.CAREMAP_PUBLIC_BASE_URL = "https://caremap.example.org"
+    point = Location.objects.order_by("name").first()
+    html = client.get(f"/points/{point.id}/").content.decode()
+    assert f'value="https://caremap.example.org/points/{point.id}/"' in html

@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, no_demo, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"divisions: {load_divisions()}")
+        count = load_divisions()
+        self.stdout.write(f"divisions: {count} (city, districts with 大鹏新区, streets and communities, "
+                          "special statistical units included)")
         seed_taxonomies()
         seed_content()
         if no_demo:
