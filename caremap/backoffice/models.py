@@ -87,6 +87,9 @@ class Change(models.Model):
     fields = models.JSONField(default=dict)
     previous = models.JSONField(default=dict)
 
+    def __str__(self) -> str:
+        return f"{self.location_id} {sorted(self.fields)}"
+
 
 class Version(models.Model):
     """A published state of one record; number 1 is the state before the first reviewed change."""
@@ -105,6 +108,9 @@ class Version(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["location", "number"], name="version_number_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} v{self.number}"
 
 
 class AuditEvent(models.Model):
@@ -134,6 +140,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-time", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.action} {self.username}"
 
 
 class Correction(models.Model):
@@ -169,3 +178,6 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} {self.location_id}"

@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from caremap.backoffice import workflow
 from caremap.backoffice.models import ChangeSet, Correction, Role
 from caremap.backoffice.roles import assign_role
-from caremap.backoffice import workflow
 from caremap.directory.models import Department, Location
 from caremap.regions.models import Division
 

@@ -26,7 +26,8 @@ def test_point_page_carries_the_form(client, futian_point):
 def test_correction_from_report_to_published_fix(client, users, futian_point, education_point):
     caches["shared"].clear()
     response = _report(client, futian_point, contact="13800000000")
-    assert response.status_code == 200 and "感谢您的反馈" in response.content.decode()
+    assert response.status_code == 200
+    assert "感谢您的反馈" in response.content.decode()
     correction = Correction.objects.get(location=futian_point)
 
     # Routed by district and department: the 福田 administrator sees it, the education
@@ -44,7 +45,8 @@ def test_correction_from_report_to_published_fix(client, users, futian_point, ed
     correction.refresh_from_db()
     assert correction.status == Correction.Status.ACCEPTED
     draft = correction.changeset
-    assert draft.kind == ChangeSet.Kind.CORRECTION and draft.status == ChangeSet.Status.DRAFT
+    assert draft.kind == ChangeSet.Kind.CORRECTION
+    assert draft.status == ChangeSet.Status.DRAFT
 
     # The editor's edit goes into the correction's draft, then to review.
     client.post(reverse("backoffice:record_edit", args=[futian_point.pk]),

@@ -34,7 +34,8 @@ def test_near_and_bbox_never_reach_the_logs(client, captured):
     logging.getLogger("caremap.test").warning("user asked near=%s,%s", lat, lng)
     text = buffer.getvalue()
     assert "request method=GET path=/api/v1/points" in text
-    assert "near=[removed]" in text and "bbox=[removed]" in text
+    assert "near=[removed]" in text
+    assert "bbox=[removed]" in text
     for number in POSITION:
         assert number not in text
     assert "q=%E5%84%BF%E7%AB%A5" in text  # the rest of the query is kept
@@ -45,7 +46,8 @@ def test_every_line_has_the_request_id(client, captured):
     response = client.get("/api/v1/points", {"radius": "x"}, HTTP_X_REQUEST_ID="abcdef12-3456")
     assert response["X-Request-ID"] == "abcdef12-3456"
     lines = [line for line in buffer.getvalue().splitlines() if line]
-    assert lines and all("[abcdef12-3456]" in line for line in lines)
+    assert lines
+    assert all("[abcdef12-3456]" in line for line in lines)
 
 
 def test_json_lines_in_production_format(client, captured):
@@ -58,7 +60,8 @@ def test_json_lines_in_production_format(client, captured):
         handler.setFormatter(old)
     entries = [json.loads(line) for line in buffer.getvalue().splitlines() if line]
     access = [e for e in entries if e["logger"] == "caremap.access"]
-    assert access and len(access[0]["request_id"]) == 32
+    assert access
+    assert len(access[0]["request_id"]) == 32
     assert POSITION[0] not in buffer.getvalue()
 
 

@@ -261,7 +261,7 @@ def _pattern_names(resolver=None, namespace=""):
 
 def test_every_url_pattern_has_a_permission_case():
     covered = {case.name for case in CASES} | set(ADMIN_CASES) | ADMIN_PUBLIC
-    for label, model, _ in _admin_models():
+    for label, _model, _ in _admin_models():
         prefix = label.replace(".", "_")
         covered |= {f"admin:{prefix}_{view}" for view in ADMIN_MODEL_VIEWS}
     # Extra admin views of models: the password change of a user is a city admin's.

@@ -61,7 +61,8 @@ def test_createadmin_makes_a_city_administrator(monkeypatch):
     call_command("createadmin", "chief", "--password-env", "FIRST_ADMIN_PASSWORD")
     user = get_user_model().objects.get(username="chief")
     assert user.check_password("Shenzhen-map-2026-admin")
-    assert user.is_superuser and user.is_staff
+    assert user.is_superuser
+    assert user.is_staff
     assert StaffRole.objects.get(user=user).role == Role.CITY_ADMIN
     assert list(user.groups.values_list("name", flat=True)) == ["city_admin"]
 
@@ -114,9 +115,12 @@ def test_api_rate_limit_answers_429_in_the_error_shape(client, settings):
     settings.CAREMAP_RATE_LIMITS = {**settings.CAREMAP_RATE_LIMITS, "api": (2, 60)}
     codes = [client.get("/api/v1/policies", REMOTE_ADDR="10.1.1.1").status_code for _ in range(2)]
     response = client.get("/api/v1/policies", REMOTE_ADDR="10.1.1.1")
-    assert codes == [200, 200] and response.status_code == 429
+    assert codes == [200, 200]
+    assert response.status_code == 429
     error = response.json()["error"]
-    assert error["code"] == "rate_limited" and error["message_zh"] and error["message_en"]
+    assert error["code"] == "rate_limited"
+    assert error["message_zh"]
+    assert error["message_en"]
     assert response["Retry-After"] == "60"
     # The counter lives in the database cache table, shared by every worker process.
     from django.db import connection

@@ -32,7 +32,8 @@ def test_public_sees_only_the_published_version(client, users, futian_point):
 
     client.force_login(reviewer)
     page = client.get(reverse("backoffice:changeset", args=[changeset.pk])).content.decode()
-    assert "新名字（演示）" in page and published_name in page  # the readable diff
+    assert "新名字（演示）" in page
+    assert published_name in page
     client.post(reverse("backoffice:changeset_publish", args=[changeset.pk]))
     client.logout()
     changeset.refresh_from_db()
@@ -83,7 +84,8 @@ def test_history_diff_and_rollback_as_a_reviewed_change(client, users, futian_po
     assert rows[0]["diff"][0]["after"] == "周一至周六 9:00-18:00"
     client.force_login(city)
     page = client.get(reverse("backoffice:record", args=[location.pk])).content.decode()
-    assert "周一至周六 9:00-18:00" in page and "回滚到版本 1" in page
+    assert "周一至周六 9:00-18:00" in page
+    assert "回滚到版本 1" in page
 
     response = client.post(reverse("backoffice:record_rollback", args=[location.pk, 1]))
     rollback = ChangeSet.objects.get(kind=ChangeSet.Kind.ROLLBACK)
@@ -125,7 +127,8 @@ def test_import_by_an_editor_is_one_change_set_for_review(users, futian_point):
                   .exclude(pk=futian_point.pk)[:2])
     changes = [(loc, {"hours_text": "导入的时间"}) for loc in [futian_point, *others]]
     cs = workflow.record_import(users["district_admin"], changes, "福田区 2026 年更新")
-    assert cs.kind == ChangeSet.Kind.IMPORT and cs.status == ChangeSet.Status.SUBMITTED
+    assert cs.kind == ChangeSet.Kind.IMPORT
+    assert cs.status == ChangeSet.Status.SUBMITTED
     assert cs.changes.count() == 3
     assert not Location.objects.filter(hours_text="导入的时间").exists()
     workflow.publish(users["reviewer"], cs)
