@@ -44,7 +44,8 @@ def test_every_editable_text_field_is_stored_as_text_and_escaped(client, users, 
     client.logout()
     _assert_escaped(client.get(f"/points/{futian_point.pk}/").content.decode())
     body = client.get(f"/api/v1/points/{futian_point.pk}").json()
-    assert body["name"] == HOSTILE and body["address"] == HOSTILE
+    assert body["name"] == HOSTILE
+    assert body["address"] == HOSTILE
 
 
 def test_correction_fields_are_stored_as_text_and_escaped(client, users, futian_point):
@@ -75,7 +76,9 @@ def test_every_api_query_parameter(client, path, param):
     assert response.status_code in (200, 400), response.status_code
     if response.status_code == 400:
         error = response.json()["error"]
-        assert error["message_zh"] and error["message_en"] and error["code"]
+        assert error["message_zh"]
+        assert error["message_en"]
+        assert error["code"]
     assert response["Content-Type"].startswith("application/json")
 
 

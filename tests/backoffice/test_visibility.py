@@ -41,7 +41,8 @@ def _leaks(text: str) -> list[str]:
 
 def test_point_detail_shows_district_coarse_position_and_hotline(client, protection_site):
     body = client.get(f"/api/v1/points/{protection_site.pk}").json()
-    assert "address" not in body and "description" not in body
+    assert "address" not in body
+    assert "description" not in body
     assert body["region"]["district"]["name"] == "福田区"
     assert body["location"]["approximate"] is True
     street = protection_site.street
@@ -52,7 +53,8 @@ def test_point_detail_shows_district_coarse_position_and_hotline(client, protect
 
 def test_public_page_leaks_nothing(client, protection_site):
     html = client.get(f"/points/{protection_site.pk}/").content.decode()
-    assert "福田区" in html and "12355" in html
+    assert "福田区" in html
+    assert "12355" in html
     assert _leaks(html) == []
 
 
@@ -69,7 +71,8 @@ def test_distance_search_ordering_and_facets_leak_nothing(client, protection_sit
     # Found by name, it has no distance to order by.
     named = client.get("/api/v1/points", {"q": protection_site.name[:6]}).json()
     row = next(r for r in named["results"] if r["id"] == str(protection_site.pk))
-    assert "distance_m" not in row and row["location"]["approximate"] is True
+    assert "distance_m" not in row
+    assert row["location"]["approximate"] is True
     assert _leaks(str(body) + str(wide) + str(named)) == []
 
 
@@ -81,8 +84,10 @@ def test_markers_and_clusters_leave_it_out(client, protection_site):
 
 def test_search_index_holds_no_staff_only_value(client, protection_site):
     entry = SearchEntry.objects.get(location=protection_site)
-    assert entry.latitude is None and entry.longitude is None
-    assert "保密" not in entry.address and "保密" not in entry.grams
+    assert entry.latitude is None
+    assert entry.longitude is None
+    assert "保密" not in entry.address
+    assert "保密" not in entry.grams
     assert client.get("/api/v1/points", {"q": "保密巷"}).json()["count"] == 0
 
 
@@ -104,4 +109,5 @@ def test_staff_only_and_hidden_records_are_absent_everywhere(client, users, futi
     # Staff still find and read it in the back office.
     client.force_login(users["analyst"])
     page = client.get(reverse("backoffice:record", args=[futian_point.pk]))
-    assert page.status_code == 200 and name in page.content.decode()
+    assert page.status_code == 200
+    assert name in page.content.decode()
