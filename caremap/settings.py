@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "caremap.backoffice.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "caremap.backoffice.ratelimit.RateLimitMiddleware",
+    "caremap.backoffice.response_cache.PublicApiCacheMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,8 +156,13 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CAREMAP_LOG_LEVEL", "INFO")},
-    # Django's runserver line repeats the request caremap.access already logged.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # Django's own loggers write through the same handler, so their lines are scrubbed too
+    # (its default console and runserver handlers would print query strings as they came).
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The runserver request line repeats what caremap.access already logged.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
@@ -222,4 +228,6 @@ CAREMAP_RATE_LIMITS = {"api": _limit("API", "300/60"), "forms": _limit("FORMS", 
 CAREMAP_TRUST_X_FORWARDED_FOR = os.environ.get("CAREMAP_TRUST_X_FORWARDED_FOR", "0") == "1"
 CAREMAP_LOGIN_MAX_FAILURES = int(os.environ.get("CAREMAP_LOGIN_MAX_FAILURES", "5"))
 CAREMAP_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CAREMAP_LOGIN_LOCKOUT_SECONDS", "900"))
+# Seconds identical public API requests are answered from a per-process cache; 0 turns it off.
+CAREMAP_API_CACHE_SECONDS = int(os.environ.get("CAREMAP_API_CACHE_SECONDS", "0"))
 CAREMAP_UPLOAD_MAX_BYTES = int(os.environ.get("CAREMAP_UPLOAD_MAX_BYTES", 10 * 1000 * 1000))

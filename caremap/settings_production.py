@@ -48,6 +48,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 
+# Identical public API requests within 30 seconds share one answer (per worker process).
+CAREMAP_API_CACHE_SECONDS = int(os.environ.get("CAREMAP_API_CACHE_SECONDS", "30"))
+
 # One JSON object per line, request id and all.
 LOGGING = {**LOGGING, "handlers": {
     "console": {**LOGGING["handlers"]["console"], "formatter": "json"},

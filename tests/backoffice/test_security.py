@@ -151,3 +151,22 @@ def test_uploaded_files_are_never_served(client):
     from django.conf import settings
 
     assert client.get(f"{settings.MEDIA_URL or '/media/'}x.csv").status_code == 404
+
+
+@pytest.mark.django_db
+def test_api_response_cache_serves_repeats(client, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.CAREMAP_API_CACHE_SECONDS = 30
+    first = client.get("/api/v1/policies", {"level": "city"})
+    # The repeat costs only the rate-limit counter's queries, no query of the data.
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/api/v1/policies", {"level": "city"})
+    assert second.content == first.content
+    assert not any("content_policy" in q["sql"] for q in captured.captured_queries)
+    other = client.get("/api/v1/policies", {"level": "national"})
+    assert other.content != first.content
+    cache.clear()
