@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "caremap.directory",
     "caremap.search",
     "caremap.content",
+    "caremap.network",
+    "caremap.projects",
     "caremap.web",
     "caremap.api",
     "caremap.backoffice",
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "caremap.backoffice.ratelimit.RateLimitMiddleware",
     "caremap.backoffice.response_cache.PublicApiCacheMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
+    "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -117,6 +120,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/leaflet", PROJECT_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", PROJECT_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/chart.js", PROJECT_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -231,3 +235,10 @@ CAREMAP_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CAREMAP_LOGIN_LOCKOUT_SECOND
 # Seconds identical public API requests are answered from a per-process cache; 0 turns it off.
 CAREMAP_API_CACHE_SECONDS = int(os.environ.get("CAREMAP_API_CACHE_SECONDS", "0"))
 CAREMAP_UPLOAD_MAX_BYTES = int(os.environ.get("CAREMAP_UPLOAD_MAX_BYTES", 10 * 1000 * 1000))
+
+# TrueType font (.ttf or .ttc) embedded in printable PDF directories; empty means search the
+# usual places of WenQuanYi Micro Hei (Debian package fonts-wqy-microhei).
+CAREMAP_PDF_FONT = os.environ.get("CAREMAP_PDF_FONT", "")
+
+# Records not verified for this many days count as stale in the statistics.
+CAREMAP_STALE_DAYS = int(os.environ.get("CAREMAP_STALE_DAYS", "180"))

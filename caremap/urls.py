@@ -7,10 +7,15 @@ from caremap.web import views
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("points/<uuid:point_id>/", views.point_page, name="point"),
-    path("policies/", views.policies_page, name="policies"),
+    path("", include("caremap.content.urls")),
+    path("", include("caremap.network.urls")),
+    path("", include("caremap.projects.urls")),
     path("help/", views.help_page, name="help"),
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("caremap.backoffice.urls")),
 ]
+
+# JSON errors under /api/, pages elsewhere (used when DEBUG is off).
+handler404 = "caremap.web.views.page_not_found"

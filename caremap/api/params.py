@@ -46,6 +46,8 @@ def _int(params, name, low, high) -> int | None:
     if not text:
         return None
     try:
+        if not (text.isascii() and text.lstrip("-").isdigit()):
+            raise ValueError(text)
         value = int(text)
     except ValueError:
         raise invalid(name, text, f"应为 {low} 到 {high} 之间的整数",
@@ -56,15 +58,21 @@ def _int(params, name, low, high) -> int | None:
     return value
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _age(params: QueryDict) -> tuple[int, int] | None:
     """Read `age` as years ("7") or a band ("6-11"); return the (low, high) range."""
     text = _one(params, "age")
     if not text:
         return None
-    low_text, _, high_text = text.partition("-")
+    low_text, dash, high_text = text.partition("-")
     try:
+        if not _ascii_digits(low_text) or (dash and not _ascii_digits(high_text)):
+            raise ValueError(text)
         low = int(low_text)
-        high = int(high_text) if high_text else low
+        high = int(high_text) if dash else low
     except ValueError:
         raise invalid("age", text, "应为 0 到 17 的整数或“6-11”这样的区间",
                       "expected a whole number from 0 to 17, or a band such as '6-11'") from None
@@ -76,6 +84,9 @@ def _age(params: QueryDict) -> tuple[int, int] | None:
 
 def _float(name: str, text: str) -> float:
     try:
+        # float() also reads full-width and other Unicode digits, and "1_0"; accept plain ASCII.
+        if not text.isascii() or "_" in text:
+            raise ValueError(text)
         value = float(text)
     except ValueError:
         raise invalid(name, text, "应为数字", "expected a number") from None

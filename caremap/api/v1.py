@@ -9,9 +9,12 @@ from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from caremap.content.models import Policy
+from caremap.content.api import router as content_router
 from caremap.directory.models import Location
 from caremap.geo.crs import from_wgs84
+from caremap.network.api import region_network
+from caremap.network.api import router as network_router
+from caremap.projects.api import router as projects_router
 from caremap.regions.models import Division, Level
 from caremap.search.query import run_query
 
@@ -145,7 +148,8 @@ def list_markers(request: HttpRequest, filters: Query[PointFilters]):
     markers = []
     for ident in ids:
         loc_id, lat, lng, name, category, field_visibility = by_id[ident]
-        if lat is None or field_visibility.get("latitude", "public") != "public":
+        position_fields = (field_visibility.get("latitude", "public"), field_visibility.get("longitude", "public"))
+        if lat is None or position_fields != ("public", "public"):
             continue
         lat, lng = from_wgs84(lat, lng, system)
         markers.append([str(loc_id), round(lat, 6), round(lng, 6), name, category])
@@ -200,6 +204,8 @@ def list_regions(request: HttpRequest, level: str | None = None, parent: str | N
             raise invalid("parent", parent, "没有这个行政区划代码", "no such division code")
         if parent_division.level == Level.DISTRICT and level in (Level.STREET, None):
             qs = qs.filter(public_district=parent_division, level=Level.STREET)
+        elif parent_division.level == Level.DISTRICT and level == Level.COMMUNITY:
+            qs = qs.filter(public_district=parent_division)
         else:
             qs = qs.filter(parent=parent_division)
     rows = list(qs)
@@ -219,51 +225,13 @@ def get_region(request: HttpRequest, code: str):
         Division.objects.public().filter(public_district=division, level=Level.STREET).count()
         if division.level == Level.DISTRICT else division.children.public().count()
     )
+    data.update(region_network(division))
     return data
 
 
-def _policy_json(policy: Policy) -> dict:
-    return {
-        "id": str(policy.id),
-        "title": policy.title,
-        "doc_number": policy.doc_number or None,
-        "issuing_body": policy.issuing_body,
-        "level": policy.level,
-        "theme": policy.theme,
-        "issued": policy.issued or None,
-        "effective": policy.effective or None,
-        "status": policy.status,
-        "verified": policy.verified,
-        "summary": policy.summary,
-    }
-
-
-@v1.get("/policies", summary="Child-welfare policies")
-def list_policies(request: HttpRequest, q: str | None = None, level: str | None = None,
-                  theme: str | None = None):
-    if level and level not in Policy.Level.values:
-        raise invalid("level", level, "应为 national、provincial、city 或 district",
-                      "expected national, provincial, city or district")
-    qs = Policy.objects.all()
-    if level:
-        qs = qs.filter(level=level)
-    if theme:
-        qs = qs.filter(theme=theme)
-    rows = list(qs)
-    if q:
-        from caremap.search.normalize import normalize
-
-        needle = normalize(q)
-        rows = [r for r in rows if needle in normalize(f"{r.title} {r.summary} {r.doc_number} {r.theme}")]
-    return {"count": len(rows), "results": [_policy_json(r) for r in rows]}
-
-
-@v1.get("/policies/{policy_id}", summary="One policy")
-def get_policy(request: HttpRequest, policy_id: str):
-    policy = Policy.objects.filter(id=_parse_uuid(policy_id)).first()
-    if policy is None:
-        raise not_found("政策", "Policy", policy_id)
-    return _policy_json(policy)
+v1.add_router("", content_router)
+v1.add_router("", network_router)
+v1.add_router("", projects_router)
 
 
 api.add_router("/v1", v1)

@@ -20,3 +20,14 @@ def bbox_around(lat: float, lng: float, radius_m: float) -> tuple[float, float, 
     coslat = max(math.cos(math.radians(lat)), 1e-6)
     dlng = min(180.0, math.degrees(radius_m / (EARTH_RADIUS_M * coslat)))
     return lng - dlng, lat - dlat, lng + dlng, lat + dlat
+
+
+def haversine_many_m(lat: float, lng: float, lats, lngs):
+    """Return a numpy array of great-circle metres from (lat, lng) to each (lats[i], lngs[i])."""
+    import numpy as np
+
+    lat1, lng1 = np.radians(lat), np.radians(lng)
+    lat2, lng2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lngs, dtype=float))
+    a = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))

@@ -170,6 +170,10 @@ def _passes(hit: Hit, query: PointQuery, skip: str = "") -> bool:
 
 def run_query(query: PointQuery) -> PointResult:
     terms = query_terms(query.q) if query.q else []
+    if query.q.strip() and not terms:
+        # Text with nothing searchable (emoji, punctuation, scripts the index does not cover)
+        # matches nothing; treating it as no text filter would list every point.
+        return PointResult(count=0, hits=[], facets={name: Counter() for name in FACETS})
     candidates = _candidate_ids(query, terms)
     qs = SearchEntry.objects.filter(_filters(query))
     if candidates is not None:

@@ -23,8 +23,14 @@ def _tile_origin() -> str | None:
     if not url.startswith("https://"):
         return None
     host = url.split("/")[2]
-    # Tile URL templates put the subdomain in braces: {s}.tile.example.org.
-    return "https://" + host.replace("{s}", "*")
+    # Tile URL templates put the subdomain in braces: {s}.tile.example.org, or inside a label as
+    # in webrd0{s}.is.autonavi.com. A CSP wildcard must be a whole leftmost label, so any label
+    # holding a template variable becomes "*" and the labels left of it are dropped.
+    labels = host.split(".")
+    templated = [i for i, label in enumerate(labels) if "{" in label]
+    if templated:
+        labels = ["*", *labels[templated[-1] + 1 :]]
+    return "https://" + ".".join(labels)
 
 
 def build_policy() -> str:
@@ -48,3 +54,41 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
+
+
+class RejectMalformedRequestMiddleware:
+    """Reject requests whose path or query string contains NUL or too many fields with 400.
+
+    PostgreSQL text cannot hold NUL, so such a value would fail deep in a query as a 500; and
+    Django raises TooManyFieldsSent while reading request.GET. Both are the client's error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import TooManyFieldsSent
+
+        try:
+            malformed = "\x00" in request.path or any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+            )
+        except TooManyFieldsSent:
+            malformed = True
+        if malformed:
+            return bad_request_response(request)
+        return self.get_response(request)
+
+
+def bad_request_response(request):
+    from django.http import HttpResponseBadRequest, JsonResponse
+
+    from caremap.api.errors import error_body
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("malformed_request", "请求无效：含有空字符或参数过多",
+                       "Malformed request: a NUL character or too many parameters"),
+            status=400, json_dumps_params={"ensure_ascii": False},
+        )
+    return HttpResponseBadRequest("Malformed request", content_type="text/plain; charset=utf-8")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from caremap.api.serializers import locations_in_order
 from caremap.content.models import Hotline, Policy
@@ -23,7 +23,7 @@ def _terms(code: str):
     return TaxonomyTerm.objects.filter(taxonomy__code=code)
 
 
-@require_GET
+@require_safe
 def map_page(request):
     config = {
         "center": settings.CAREMAP_MAP_CENTER,
@@ -67,7 +67,7 @@ def public_url(request, path: str) -> str:
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-@require_GET
+@require_safe
 def point_page(request, point_id: uuid.UUID):
     found = locations_in_order([point_id])
     if not found:
@@ -87,17 +87,17 @@ def point_page(request, point_id: uuid.UUID):
     })
 
 
-@require_GET
+@require_safe
 def policies_page(request):
     return render(request, "web/policies.html", {"policies": Policy.objects.all()})
 
 
-@require_GET
+@require_safe
 def help_page(request):
     return render(request, "web/help.html", {"hotlines": Hotline.objects.all()})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def outlines(request):
     """Return the district outlines as a GeoJSON FeatureCollection (WGS-84)."""
@@ -108,3 +108,15 @@ def outlines(request):
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features},
                         json_dumps_params={"ensure_ascii": False})
+
+
+def page_not_found(request, exception=None):
+    """Return 404 in the API's JSON error shape under /api/, else the Chinese 404 page."""
+    if request.path.startswith("/api/"):
+        from caremap.api.errors import error_body
+
+        return JsonResponse(
+            error_body("not_found", f"找不到该地址：{request.path}", f"Not found: {request.path}"),
+            status=404, json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "web/404.html", status=404)

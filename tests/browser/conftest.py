@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+# The demo server's environment, so a test can run commands against the same database.
+SERVER_ENV: dict[str, str] = {}
 CHROMIUM = os.environ.get("CAREMAP_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium from calling any outside host on its own.
 CHROMIUM_ARGS = [
@@ -56,6 +58,7 @@ def demo_server(tmp_path_factory):
     browser_db = _browser_database("create")
     if browser_db:
         env["DATABASE_URL"] = browser_db
+    SERVER_ENV.update(env)
     log_path = tmp_path_factory.getbasetemp() / "demo-server.log"
     log = open(log_path, "w")
     process = subprocess.Popen(

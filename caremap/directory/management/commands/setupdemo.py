@@ -1,9 +1,12 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from caremap.content.demo import generate_article_demo
 from caremap.content.seed import seed_content
 from caremap.directory.demo import generate_demo
 from caremap.directory.taxonomies import seed_taxonomies
+from caremap.network.demo import generate_network_demo
+from caremap.projects.seed import generate_project_demo, seed_featured_projects
 from caremap.regions.anchors import generate_anchors
 from caremap.regions.loader import load_divisions
 from caremap.search.index import reindex_all
@@ -28,8 +31,12 @@ class Command(BaseCommand):
                           "special statistical units included)")
         seed_taxonomies()
         seed_content()
+        seed_featured_projects()
         if no_demo:
             return
         self.stdout.write(f"demo anchors: {generate_anchors(seed)}")
         self.stdout.write(f"demo service points: {generate_demo(seed)}")
+        self.stdout.write(f"demo network posts: {generate_network_demo(seed)}")
+        self.stdout.write(f"demo social-work projects: {generate_project_demo(seed)}")
+        self.stdout.write(f"demo articles: {generate_article_demo()}")
         self.stdout.write(f"search index: {reindex_all()} entries")
