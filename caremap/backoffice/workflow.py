@@ -201,9 +201,11 @@ def versions_with_diffs(location: Location) -> list[dict]:
 def record_import(user, changes: list[tuple[Location, dict]], title: str) -> ChangeSet:
     """Turn an import's changes to existing records into one change set.
 
-    The import pipeline calls this with the acting user. Every record must lie in the user's
-    scope. A city administrator's import is published at once; anyone else's goes to review
-    as a whole.
+    Every record must lie in the acting user's scope. A city administrator's import is
+    published at once; anyone else's goes to review as a whole.
+
+    NOTE: no import pipeline calls this yet; it is meant to be the one place an import
+    writes changes to existing records, with the acting user.
     """
     changeset = ChangeSet.objects.create(author=user, kind=ChangeSet.Kind.IMPORT, title=title)
     for location, values in changes:

@@ -53,10 +53,12 @@ def test_https_headers_and_csp(served):
     status, headers, _ = served.get("/")
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
     csp = headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     # Plain HTTP (no proxy saying https) is sent to https.
     status, headers, _ = served.get("/", headers={"X-Forwarded-Proto": "http"})
-    assert status == 301 and headers["Location"].startswith("https://")
+    assert status == 301
+    assert headers["Location"].startswith("https://")
 
 
 def test_openapi_document_no_5xx_and_bilingual_4xx(served):
