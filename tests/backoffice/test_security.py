@@ -147,10 +147,12 @@ def test_good_upload_passes():
     assert form.is_valid()
 
 
-def test_uploaded_files_are_never_served(client):
-    from django.conf import settings
-
-    assert client.get(f"{settings.MEDIA_URL or '/media/'}x.csv").status_code == 404
+@pytest.mark.django_db
+def test_uploaded_files_are_never_served(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "upload.csv").write_text("name\n")
+    assert client.get("/media/upload.csv").status_code == 404
+    assert client.get("/upload.csv").status_code == 404
 
 
 @pytest.mark.django_db
