@@ -2,7 +2,7 @@
 the public's corrections.
 
 The public always reads the live `directory.Location` rows. A proposed change lives in a
-`ChangeSet` with one `Change` per record until a reviewer publishes it; publication writes
+`ChangeSet`, with one `Change` per record, until a reviewer publishes it. Publication writes
 the proposed values to the live rows and records a `Version` snapshot.
 """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# TLS ends at the reverse proxy in production; the tests speak for that proxy.
+# TLS ends at the reverse proxy in production, so the tests send the header that proxy sets.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 

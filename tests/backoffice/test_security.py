@@ -78,7 +78,7 @@ def test_createadmin_applies_password_validation(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_failed_logins_lock_the_account_even_with_the_right_password(client, settings):
+def test_lockout_refuses_right_password(client, settings):
     caches["shared"].clear()
     settings.CAREMAP_LOGIN_MAX_FAILURES = 3
     get_user_model().objects.create_user("clerk", password="Right-passphrase-2026")
@@ -110,7 +110,7 @@ def test_sessions_expire():
 
 
 @pytest.mark.django_db
-def test_api_rate_limit_answers_429_in_the_error_shape(client, settings):
+def test_api_rate_limit_error_shape(client, settings):
     caches["shared"].clear()
     settings.CAREMAP_RATE_LIMITS = {**settings.CAREMAP_RATE_LIMITS, "api": (2, 60)}
     codes = [client.get("/api/v1/policies", REMOTE_ADDR="10.1.1.1").status_code for _ in range(2)]
