@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "caremap.network",
     "caremap.projects",
     "caremap.web",
+    "caremap.imports",
     "caremap.api",
     "caremap.backoffice",
 ]

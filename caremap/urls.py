@@ -13,6 +13,7 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("outlines.geojson", views.outlines, name="outlines"),
     path("api/", api.urls),
+    path("backoffice/imports/", include("caremap.imports.urls")),
     path("admin/", admin.site.urls),
     path("", include("caremap.backoffice.urls")),
 ]

@@ -234,6 +234,10 @@ v1.add_router("", network_router)
 v1.add_router("", projects_router)
 
 
+from caremap.imports.api import export_router, hsds_router  # noqa: E402  (routes added last)
+
+v1.add_router("", export_router)
 api.add_router("/v1", v1)
+api.add_router("/hsds", hsds_router)
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from caremap.regions.anchors import district_area, random_point_in
 from caremap.regions.models import Division, Level
 
+from .hours import parse_hours
 from .models import Department, Location, Organization, Phone, Service, ServiceAtLocation
 from .taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP, terms
 
@@ -23,18 +24,15 @@ DEMO_SUFFIX = "（演示）"
 COMMUNITIES_WITHOUT_CHILDREN_HOME = 0.08
 _UUID_NAMESPACE = uuid.UUID("6f1f7f4e-5b0e-4c55-9d36-0c1a2e3d4b5a")
 
-WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
-ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-# (hours text, structured schedule) pairs used by the demo.
-HOURS = [
-    ("周一至周五 9:00-12:00，14:00-17:30；节假日休息",
-     {**{d: [["09:00", "12:00"], ["14:00", "17:30"]] for d in WEEKDAYS}, "holidays": "closed"}),
-    ("周二至周日 9:00-17:00",
-     {**{d: [["09:00", "17:00"]] for d in ALL_DAYS[1:]}, "holidays": None}),
-    ("周一至周日 8:30-20:30",
-     {**{d: [["08:30", "20:30"]] for d in ALL_DAYS}, "holidays": "open"}),
+# Opening hours of the demo points, as a source would write them; the schedules come from the
+# same parser an import uses.
+HOURS_TEXTS = [
+    "周一至周五 9:00-12:00，14:00-17:30；节假日休息",
+    "周二至周日 9:00-17:00",
+    "周一至周日 8:30-20:30，节假日照常开放",
 ]
-HOURS_24 = ("24小时", {**{d: [["00:00", "24:00"]] for d in ALL_DAYS}, "holidays": "open"})
+HOURS = [(text, parse_hours(text)) for text in HOURS_TEXTS]
+HOURS_24 = ("24小时", parse_hours("24小时，节假日照常开放"))
 
 
 @dataclass

@@ -18,6 +18,13 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", "隐藏"
 
 
+class VerificationOutcome(models.TextChoices):
+    VERIFIED = "verified", "已核实"
+    PARTLY_VERIFIED = "partly_verified", "部分核实"
+    UNREACHABLE = "unreachable", "无法联系"
+    CLOSED = "closed", "已关闭"
+
+
 class VisibleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
@@ -160,6 +167,11 @@ class Location(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     last_verified = models.DateField(null=True, blank=True)
+    # Who last checked the record with the place itself, and what they found.
+    verified_by = models.CharField(max_length=100, blank=True)
+    verification_outcome = models.CharField(
+        max_length=16, choices=VerificationOutcome.choices, blank=True
+    )
 
     source_department = models.CharField(max_length=32, blank=True)
     source_id = models.CharField(max_length=64, blank=True)

@@ -8,7 +8,13 @@ inverse, so GCJ-02 → WGS-84 iterates the forward formula until it converges.
 All functions take and return (lat, lng) in degrees.
 """
 
+import json
 import math
+from functools import lru_cache
+from pathlib import Path
+
+from shapely.geometry import Point, shape
+from shapely.prepared import prep
 
 WGS84 = "wgs84"
 GCJ02 = "gcj02"
@@ -21,13 +27,30 @@ _EE = 0.00669342162296594323
 _X_PI = math.pi * 3000.0 / 180.0
 
 
-def outside_china(lat: float, lng: float) -> bool:
-    """Return True where no GCJ-02 offset applies.
+CHINA_OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "china_outline.geojson"
+# A generous box around the outline: points outside it skip the polygon test.
+_BOX = (73.0, 3.0, 136.0, 54.0)  # west, south, east, north
 
-    NOTE: a bounding box of mainland China; it wrongly shifts points in neighbouring countries
-    inside the box (parts of Mongolia, Korea, Vietnam).
+
+@lru_cache(maxsize=1)
+def _china():
+    """Return the prepared outline of the area where the GCJ-02 offset applies (lng/lat).
+
+    The outline is the union of China's county-level outlines (including Hong Kong, Macau and
+    Taiwan, which the reference implementations shift too), buffered by about 2 km and
+    simplified, so a point on the border itself counts as inside.
     """
-    return not (73.66 < lng < 135.05 and 3.86 < lat < 53.55)
+    with open(CHINA_OUTLINE_FILE, encoding="utf-8") as f:
+        collection = json.load(f)
+    return prep(shape(collection["features"][0]["geometry"]))
+
+
+def outside_china(lat: float, lng: float) -> bool:
+    """Return True where no GCJ-02 offset applies: a point outside China's outline."""
+    west, south, east, north = _BOX
+    if not (west < lng < east and south < lat < north):
+        return True
+    return not _china().contains(Point(lng, lat))
 
 
 def _transform_lat(x: float, y: float) -> float:
@@ -79,12 +102,28 @@ def gcj02_to_bd09(lat: float, lng: float) -> tuple[float, float]:
     return z * math.sin(theta) + 0.006, z * math.cos(theta) + 0.0065
 
 
-def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+def _bd09_to_gcj02_approx(lat: float, lng: float) -> tuple[float, float]:
     x = lng - 0.0065
     y = lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
     theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
     return z * math.sin(theta), z * math.cos(theta)
+
+
+def bd09_to_gcj02(lat: float, lng: float) -> tuple[float, float]:
+    """Invert BD-09 to GCJ-02.
+
+    The published inverse formula is off by up to ~0.15 m; a few fixed-point steps of the
+    forward formula bring it below 1 mm.
+    """
+    glat, glng = _bd09_to_gcj02_approx(lat, lng)
+    for _ in range(10):
+        blat, blng = gcj02_to_bd09(glat, glng)
+        dlat, dlng = blat - lat, blng - lng
+        glat, glng = glat - dlat, glng - dlng
+        if abs(dlat) < 1e-10 and abs(dlng) < 1e-10:
+            break
+    return glat, glng
 
 
 def from_wgs84(lat: float, lng: float, system: str) -> tuple[float, float]:

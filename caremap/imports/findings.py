@@ -1,0 +1,61 @@
+"""Reason codes of import findings, with their level and Chinese and English text.
+
+An "error" rejects the row; a "warning" keeps the row and flags the value.
+"""
+
+import dataclasses
+
+ERROR = "error"
+WARNING = "warning"
+
+REASONS = {
+    "name_missing": (ERROR, "缺少名称", "name is missing"),
+    "category_unknown": (ERROR, "类别不在词表中，且该部门没有默认类别",
+                         "category not in the vocabulary and the department has no default"),
+    "coordinates_invalid": (ERROR, "坐标不是有效的数字", "coordinates are not valid numbers"),
+    "coordinates_outside_city": (ERROR, "坐标不在本市范围内", "coordinates lie outside the city"),
+    "duplicate_row": (ERROR, "与本文件中前面的一行重复", "repeats an earlier row of this file"),
+    "department_unknown": (ERROR, "部门名称无法识别", "department not recognised"),
+    "coordinates_swapped": (WARNING, "经纬度填反，已交换", "latitude and longitude swapped; corrected"),
+    "coordinates_missing": (WARNING, "缺少坐标", "coordinates are missing"),
+    "coordinates_outside_district": (WARNING, "坐标距地址所在区超过 1 公里",
+                                     "coordinates more than 1 km outside the address's district"),
+    "address_unmatched": (WARNING, "地址无法对应到区", "address matches no district"),
+    "address_old_name": (WARNING, "地址使用旧区名，已对应到现行区划",
+                         "address uses an old district name; matched to the current one"),
+    "address_district_mismatch": (WARNING, "地址中的区与街道不一致，按街道确定",
+                                  "district and street in the address disagree; street used"),
+    "phone_invalid": (WARNING, "电话号码无效，未导入", "invalid phone number; not imported"),
+    "phone_no_area_code": (WARNING, "电话缺少区号，已补本地区号",
+                           "phone number lacks an area code; the local one was added"),
+    "phone_leading_zero": (WARNING, "电话区号前的 0 丢失，已补回",
+                           "the phone number lost its leading 0; restored"),
+    "hours_unparseable": (WARNING, "服务时间无法解析，原文保留",
+                          "opening hours not understood; text kept as written"),
+    "credit_code_invalid": (WARNING, "统一社会信用代码校验位错误，未导入",
+                            "unified social credit code fails its check digit; not imported"),
+    "target_group_unknown": (WARNING, "服务对象不在词表中", "target group not in the vocabulary"),
+    "service_unknown": (WARNING, "服务内容不在词表中", "service content not in the vocabulary"),
+    "date_invalid": (WARNING, "日期无法识别", "date not recognised"),
+    "age_invalid": (WARNING, "年龄应为 0 到 17 的整数", "age should be a whole number 0 to 17"),
+    "outcome_unknown": (WARNING, "核实结果无法识别", "verification outcome not recognised"),
+    "duplicate_across_departments": (WARNING, "其他部门已有同一服务点，待合并",
+                                     "another department already lists this place; held for merge"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    row: int
+    column: str
+    value: str
+    code: str
+
+    @property
+    def level(self) -> str:
+        return REASONS[self.code][0]
+
+    def as_dict(self) -> dict:
+        level, zh, en = REASONS[self.code]
+        return {"row": self.row, "column": self.column, "value": self.value, "code": self.code,
+                "level": level, "message_zh": zh, "message_en": en}

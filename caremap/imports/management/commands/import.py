@@ -1,0 +1,56 @@
+"""`caremap import FILE`: check a department's sheet and write its good rows."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from caremap.directory.models import Department
+from caremap.geo.crs import SYSTEMS
+from caremap.imports.pipeline import resolve_department, run_import
+from caremap.imports.readers import UnreadableFile
+
+
+class Command(BaseCommand):
+    help = "Import a department's xlsx or csv sheet (dry run with --dry-run)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--department", required=True,
+                            help="department code or Chinese short name, e.g. 民政")
+        parser.add_argument("--crs", default="wgs84", choices=SYSTEMS,
+                            help="coordinate system of the sheet's coordinates")
+        parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+        parser.add_argument("--report", help="also write the report as xlsx to this path")
+
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"file not found: {path}")
+        try:
+            department = resolve_department(options["department"])
+        except Department.DoesNotExist:
+            raise CommandError(f"unknown department {options['department']!r}") from None
+        try:
+            report = run_import(path.read_bytes(), path.name, department, options["crs"],
+                                dry_run=options["dry_run"], progress=self._progress)
+        except UnreadableFile as exc:
+            raise CommandError(str(exc)) from None
+        for finding in report.findings:
+            f = finding.as_dict()
+            self.stdout.write(f"row {f['row']} {f['column']} {f['code']} ({f['level']}): "
+                              f"{f['message_zh']} / {f['message_en']} [{f['value']}]")
+        counts = " ".join(f"{k}={v}" for k, v in report.counts.items())
+        self.stdout.write(("dry run: " if options["dry_run"] else "") + counts)
+        if options["report"]:
+            from caremap.imports.report import report_xlsx
+
+            Path(options["report"]).write_bytes(report_xlsx(report.run))

@@ -1,0 +1,467 @@
+"""The import pipeline: read a sheet, check every row, then (unless a dry run) write the good rows.
+
+`run_import` is the one entry point for the command line and the upload page. It takes the acting
+user and department and returns an `ImportReport`. A dry run writes only the run log. Applying is
+idempotent. A row is matched to its record by (department, source id). Where the sheet has no id,
+a digest of the normalised name and address is used instead. A row equal to its record changes
+nothing. Every applied change goes through `record_change`, which sends `location_changed`.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from caremap.directory.models import (
+    Department,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
+from caremap.geo.crs import SYSTEMS
+
+from . import duplicates
+from .findings import ERROR, Finding
+from .models import ColumnMapping, DuplicateCandidate, ImportRun, SourceAlias
+from .readers import read_table
+from .validate import RowValidator
+
+logger = logging.getLogger(__name__)
+
+# Sent for every record an import creates or updates, with action ("created" | "updated"),
+# the location, {field: [old, new]} changes, the acting user and the import run.
+location_changed = Signal()
+
+# Payload fields stored on Location as they are.
+PLAIN_FIELDS = (
+    "name", "address", "latitude", "longitude", "source_crs", "email", "hours_text", "schedule",
+    "description", "min_age", "max_age", "verified_by", "verification_outcome",
+)
+
+
+@dataclasses.dataclass
+class ImportReport:
+    run: ImportRun | None
+    filename: str
+    department: str
+    dry_run: bool
+    counts: dict
+    findings: list[Finding]
+
+    def as_rows(self) -> list[tuple[int, str, str]]:
+        return [(f.row, f.column, f.code) for f in self.findings]
+
+
+def resolve_department(text: str) -> Department:
+    """Return the department named by its code, short name (民政) or full name."""
+    for field in ("code", "short_name", "name"):
+        found = Department.objects.filter(**{field: text}).first()
+        if found:
+            return found
+    raise Department.DoesNotExist(f"unknown department {text!r}")
+
+
+def _snapshot(location: Location) -> dict:
+    data = {field: getattr(location, field) for field in PLAIN_FIELDS}
+    data.update(
+        category=location.category_id and location.category.code,
+        district=location.district_id, street=location.street_id, community=location.community_id,
+        # The credit code identifies an organization whatever name a row gives it.
+        organization=None if location.organization.credit_code else location.organization.name,
+        credit_code=location.organization.credit_code,
+        last_verified=location.last_verified.isoformat() if location.last_verified else None,
+        phones=[[p.number, p.tel, p.extension] for p in location.phones.all()],
+        target_groups=sorted(t.code for t in location.target_groups.all()),
+        services=sorted(
+            term.code for link in location.service_links.all()
+            for term in link.service.taxonomy_terms.all()
+        ),
+    )
+    return data
+
+
+def _wanted(payload: dict) -> dict:
+    # source_crs records how a position arrived, not what it is, so it is not compared.
+    wanted = {key: payload.get(key) for key in (
+        *(f for f in PLAIN_FIELDS if f != "source_crs"), "category", "district", "street", "community", "organization",
+        "credit_code", "last_verified", "phones", "target_groups", "services",
+    )}
+    if payload["credit_code"]:
+        wanted["organization"] = None
+    return wanted
+
+
+def record_change(action: str, location: Location, changes: dict, user=None, run=None) -> None:
+    """Record one applied change: log it and tell listeners (history, audit)."""
+    logger.info("import change action=%s location=%s fields=%s", action, location.id,
+                ",".join(sorted(changes)))
+    location_changed.send(sender=Location, action=action, location=location, changes=changes,
+                          user=user, run=run)
+
+
+class Writer:
+    """Write cleaned rows of one department; caches vocabularies and organizations."""
+
+    def __init__(self, department: Department, user=None, run: ImportRun | None = None) -> None:
+        self.department = department
+        self.user = user
+        self.run = run
+        self.terms = {t.code: t for t in TaxonomyTerm.objects.select_related("taxonomy")}
+        self.group_terms = {t.code: t for t in self.terms.values()
+                            if t.taxonomy.code == TARGET_GROUP}
+        self.content_terms = {t.code: t for t in self.terms.values()
+                              if t.taxonomy.code == SERVICE_CONTENT}
+        # Organizations by ("credit", code) or ("name", department, name) and services by
+        # (organization id, term code), filled as rows are written.
+        self.organizations: dict[tuple, Organization] = {}
+        self.services: dict[tuple, Service] = {}
+        self.preloaded_ids: set = set()
+        self.looked_up: set[tuple] = set()
+
+    def _organization_key(self, payload: dict) -> tuple:
+        if payload["credit_code"]:
+            return ("credit", payload["credit_code"])
+        return ("name", payload["department"], payload["organization"])
+
+    def organization(self, payload: dict, create: bool = True) -> Organization:
+        """Return the row's organization: by credit code, else by department and name."""
+        key = self._organization_key(payload)
+        if key in self.organizations:
+            return self.organizations[key]
+        if key in self.looked_up:
+            found = None  # `preload` searched for it and found none
+        elif payload["credit_code"]:
+            found = Organization.objects.filter(credit_code=payload["credit_code"]).first()
+        else:
+            found = Organization.objects.filter(
+                name=payload["organization"], department_id=payload["department"], credit_code="",
+            ).first()
+        if found is None:
+            found = Organization(name=payload["organization"], credit_code=payload["credit_code"],
+                                 department_id=payload["department"])
+            if create:
+                found.save()
+        self.organizations[key] = found
+        return found
+
+    def preload(self, payloads: list[dict]) -> None:
+        """Fill the organization and service caches for many rows with a few queries."""
+        credits = sorted({p["credit_code"] for p in payloads if p["credit_code"]})
+        names = sorted({p["organization"] for p in payloads if not p["credit_code"]})
+        found: list[Organization] = []
+        for start in range(0, len(credits), 500):
+            found.extend(Organization.objects.filter(credit_code__in=credits[start:start + 500]))
+        for start in range(0, len(names), 500):
+            found.extend(Organization.objects.filter(name__in=names[start:start + 500],
+                                                     credit_code=""))
+        for organization in found:
+            if organization.credit_code:
+                self.organizations.setdefault(("credit", organization.credit_code), organization)
+            else:
+                key = ("name", organization.department_id, organization.name)
+                self.organizations.setdefault(key, organization)
+        ids = sorted({o.id for o in found})
+        for start in range(0, len(ids), 500):
+            services = Service.objects.filter(
+                organization_id__in=ids[start:start + 500]
+            ).prefetch_related("taxonomy_terms")
+            for service in services:
+                for term in service.taxonomy_terms.all():
+                    self.services.setdefault((service.organization_id, term.code), service)
+        self.preloaded_ids = set(ids)
+        self.looked_up.update(self._organization_key(p) for p in payloads)
+
+    def _service(self, organization: Organization, code: str, new: list) -> Service:
+        key = (organization.id, code)
+        if key not in self.services:
+            if organization._state.adding or organization.id in self.preloaded_ids:
+                # A new organization has no services yet; a preloaded one has them all cached.
+                term = self.content_terms[code]
+                self.services[key] = Service(organization=organization, name=term.name)
+                new.append((self.services[key], term))
+                return self.services[key]
+            term = self.content_terms[code]
+            found = Service.objects.filter(organization=organization, taxonomy_terms=term).first()
+            if found is None:
+                found = Service(organization=organization, name=term.name)
+                new.append((found, term))
+            self.services[key] = found
+        return self.services[key]
+
+    def create_many(self, payloads: list[dict]) -> list[Location]:
+        """Create records for rows that match none, with bulk inserts; return them."""
+        self.preload(payloads)
+
+        new_orgs: dict[object, Organization] = {}
+        locations, phones, groups, links, new_services = [], [], [], [], []
+        for payload in payloads:
+            organization = self.organization(payload, create=False)
+            if organization._state.adding:
+                new_orgs[organization.id] = organization
+            location = Location(
+                department_id=payload["department"], source_id=payload["source_id"],
+                source_department=payload["department"], organization=organization,
+            )
+            self._fill(location, payload)
+            locations.append(location)
+            phones.extend(
+                Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+                for i, (number, tel, ext) in enumerate(payload["phones"])
+            )
+            groups.extend(
+                Location.target_groups.through(location_id=location.id,
+                                               taxonomyterm_id=self.group_terms[code].id)
+                for code in payload["target_groups"]
+            )
+            links.extend(
+                ServiceAtLocation(service=self._service(organization, code, new_services),
+                                  location=location)
+                for code in payload["services"]
+            )
+
+        Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
+        Location.objects.bulk_create(locations, batch_size=500)
+        Phone.objects.bulk_create(phones, batch_size=500)
+        Location.target_groups.through.objects.bulk_create(groups, batch_size=500)
+        Service.objects.bulk_create([service for service, _ in new_services], batch_size=500)
+        Service.taxonomy_terms.through.objects.bulk_create([
+            Service.taxonomy_terms.through(service_id=service.id, taxonomyterm_id=term.id)
+            for service, term in new_services
+        ], batch_size=500)
+        ServiceAtLocation.objects.bulk_create(links, batch_size=500)
+
+        for organization in new_orgs.values():
+            organization._state.adding = False
+        for location in locations:
+            record_change("created", location, {"source_id": [None, location.source_id]},
+                          self.user, self.run)
+        # Bulk inserts send no post_save, so the search index is updated here.
+        ids = [location.id for location in locations]
+        transaction.on_commit(lambda: _index(ids))
+        return locations
+
+    def _set_relations(self, location: Location, payload: dict) -> None:
+        location.phones.all().delete()
+        Phone.objects.bulk_create([
+            Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+            for i, (number, tel, ext) in enumerate(payload["phones"])
+        ])
+        location.target_groups.set([self.group_terms[c] for c in payload["target_groups"]])
+        ServiceAtLocation.objects.filter(location=location).delete()
+        for code in payload["services"]:
+            new: list = []
+            service = self._service(location.organization, code, new)
+            for created, term in new:
+                created.save()
+                created.taxonomy_terms.add(term)
+            ServiceAtLocation.objects.get_or_create(service=service, location=location)
+
+    def _fill(self, location: Location, payload: dict) -> None:
+        for field in PLAIN_FIELDS:
+            setattr(location, field, payload[field])
+        location.category = self.terms[payload["category"]]
+        location.district_id = payload["district"]
+        location.street_id = payload["street"]
+        location.community_id = payload["community"]
+        location.last_verified = (datetime.date.fromisoformat(payload["last_verified"])
+                                  if payload["last_verified"] else None)
+
+    def apply_row(self, payload: dict, existing: Location | None) -> tuple[str, Location]:
+        """Create or update one record from a cleaned row; return (action, location)."""
+        if existing is not None:
+            before = _snapshot(existing)
+            after = _wanted(payload)
+            changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+            if not changes:
+                return "unchanged", existing
+            if "organization" in changes or "credit_code" in changes:
+                existing.organization = self.organization(payload)
+            self._fill(existing, payload)
+            existing.save()
+            self._set_relations(existing, payload)
+            record_change("updated", existing, changes, self.user, self.run)
+            return "updated", existing
+        location = Location(
+            department_id=payload["department"], source_id=payload["source_id"],
+            source_department=payload["department"], organization=self.organization(payload),
+        )
+        self._fill(location, payload)
+        location.save()
+        self._set_relations(location, payload)
+        record_change("created", location, {"source_id": [None, payload["source_id"]]},
+                      self.user, self.run)
+        return "created", location
+
+
+def _index(ids: list) -> None:
+    from caremap.search.index import index_locations
+
+    for start in range(0, len(ids), 500):
+        index_locations(ids[start:start + 500])
+
+
+def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, dict]]:
+    """Return {(department, source id): (location id, snapshot)} of the records rows may match.
+
+    The snapshots are read with plain value queries, in chunks, and equal `_snapshot(location)`:
+    comparing against them tells an unchanged row without loading its record.
+    """
+    found: dict[tuple[str, str], tuple[object, dict]] = {}
+    ordered = sorted(keys)
+    columns = [f for f in PLAIN_FIELDS]
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        rows = Location.objects.filter(
+            department_id__in={d for d, _ in chunk}, source_id__in=[s for _, s in chunk]
+        ).values("id", "department_id", "source_id", "category__code", "district_id", "street_id",
+                 "community_id", "organization__name", "organization__credit_code",
+                 "last_verified", *columns)
+        by_id = {}
+        for row in rows:
+            credit = row["organization__credit_code"]
+            snapshot = {field: row[field] for field in columns}
+            snapshot.update(
+                category=row["category__code"], district=row["district_id"],
+                street=row["street_id"], community=row["community_id"],
+                organization=None if credit else row["organization__name"], credit_code=credit,
+                last_verified=row["last_verified"].isoformat() if row["last_verified"] else None,
+                phones=[], target_groups=[], services=[],
+            )
+            by_id[row["id"]] = snapshot
+            found[(row["department_id"], row["source_id"])] = (row["id"], snapshot)
+        ids = list(by_id)
+        phones = Phone.objects.filter(location_id__in=ids).order_by("order", "number")
+        for location_id, number, tel, extension in phones.values_list(
+                "location_id", "number", "tel", "extension"):
+            by_id[location_id]["phones"].append([number, tel, extension])
+        groups = Location.target_groups.through.objects.filter(location_id__in=ids)
+        for location_id, code in groups.values_list("location_id", "taxonomyterm__code"):
+            by_id[location_id]["target_groups"].append(code)
+        links = ServiceAtLocation.objects.filter(location_id__in=ids)
+        for location_id, code in links.values_list("location_id", "service__taxonomy_terms__code"):
+            if code is not None:
+                by_id[location_id]["services"].append(code)
+        for snapshot in by_id.values():
+            snapshot["target_groups"].sort()
+            snapshot["services"].sort()
+    return found
+
+
+def _load(location_id) -> Location:
+    return (Location.objects.select_related("category", "organization")
+            .prefetch_related("phones", "target_groups",
+                              "service_links__service__taxonomy_terms")
+            .get(id=location_id))
+
+
+def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
+           findings: list[Finding]) -> None:
+    writer = Writer(department, user, run)
+    existing = _existing({(p["department"], p["source_id"]) for _, p in rows})
+    aliases = set(SourceAlias.objects.values_list("department_id", "source_id"))
+    held = set(DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+               .values_list("department_id", "source_key"))
+    finder = duplicates.DuplicateFinder()
+    to_create = []
+    for row, payload in rows:
+        key = (payload["department"], payload["source_id"])
+        if key in aliases:
+            counts["unchanged"] += 1  # merged into another department's record earlier
+            continue
+        if key in held:
+            counts["duplicates"] += 1
+            continue
+        current = existing.get(key)
+        if current is None:
+            twin = finder.find(payload)
+            if twin is not None:
+                other, reason = twin
+                DuplicateCandidate.objects.create(
+                    run=run, existing=other, department_id=payload["department"],
+                    source_key=payload["source_id"], reason=reason, payload=payload,
+                )
+                findings.append(Finding(row, "名称", payload["name"],
+                                        "duplicate_across_departments"))
+                counts["duplicates"] += 1
+                continue
+        if current is None:
+            to_create.append(payload)
+            finder.add(None, payload)
+            continue
+        location_id, snapshot = current
+        if all(snapshot[k] == v for k, v in _wanted(payload).items()):
+            counts["unchanged"] += 1
+            continue
+        action, _ = writer.apply_row(payload, _load(location_id))
+        counts[action] += 1
+    counts["created"] += len(writer.create_many(to_create))
+
+
+def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
+               dry_run: bool = True, user=None,
+               progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Check a department's sheet and, unless `dry_run`, write its good rows in one transaction.
+
+    Raises readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
+    coordinate system. `progress(done, total)` is called as rows are checked.
+    """
+    if source_crs not in SYSTEMS:
+        raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")
+    mapping = ColumnMapping.objects.filter(department=department).first()
+    saved = mapping.columns if mapping else {}
+    table = read_table(data, filename, saved)
+    validator = RowValidator(department, table.headers, source_crs, saved,
+                             mapping.defaults if mapping else {},
+                             area_code=settings.CAREMAP_AREA_CODE)
+    counts = {"rows": len(table.rows), "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
+              "rejected": 0, "duplicates": 0, "warnings": 0}
+    findings: list[Finding] = []
+    good: list[tuple[int, dict]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for done, (row, cells) in enumerate(table.rows, start=1):
+        payload, row_findings = validator.clean(row, cells)
+        if payload is not None:
+            key = (payload["department"], payload["source_id"])
+            if key in seen:
+                row_findings.append(Finding(row, "名称", payload["name"], "duplicate_row"))
+                payload = None
+            else:
+                seen[key] = row
+        findings.extend(row_findings)
+        if payload is None:
+            counts["rejected"] += 1
+        else:
+            good.append((row, payload))
+        if progress and (done % 500 == 0 or done == len(table.rows)):
+            progress(done, len(table.rows))
+    counts["valid"] = len(good)
+
+    run = None
+    if not dry_run:
+        run = ImportRun.objects.create(department=department, filename=filename,
+                                       source_crs=source_crs, dry_run=False, user=user)
+        with transaction.atomic():
+            _apply(good, department, user, run, counts, findings)
+    findings.sort(key=lambda f: (f.row, f.column, f.code))
+    counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
+    if run is None:
+        run = ImportRun.objects.create(department=department, filename=filename,
+                                       source_crs=source_crs, dry_run=True, user=user)
+    run.counts = counts
+    run.findings = [f.as_dict() for f in findings]
+    run.finished = timezone.now()
+    run.save()
+    logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "
+                "updated=%d unchanged=%d rejected=%d duplicates=%d", run.id, filename,
+                department.code, dry_run, counts["rows"], counts["created"], counts["updated"],
+                counts["unchanged"], counts["rejected"], counts["duplicates"])
+    return ImportReport(run, filename, department.code, dry_run, counts, findings)

@@ -1,0 +1,100 @@
+"""Back-office pages: upload a sheet, read a run's report, merge duplicates, list stale records.
+
+Staff only. The upload page calls the same `run_import` as the command line.
+"""
+
+import logging
+
+from django import forms
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from caremap.directory.models import Department
+from caremap.geo.crs import SYSTEMS
+
+from . import duplicates
+from .freshness import stale_locations
+from .models import DuplicateCandidate, ImportRun
+from .pipeline import run_import
+from .readers import UnreadableFile
+from .report import report_xlsx
+
+logger = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (xlsx or csv)"))
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"))
+    crs = forms.ChoiceField(choices=[(s, s.upper()) for s in SYSTEMS], label=_("Coordinate system"))
+    apply = forms.BooleanField(required=False, label=_("Write the good rows (not a dry run)"))
+
+
+@staff_member_required
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        if uploaded.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB."))
+        else:
+            try:
+                report = run_import(uploaded.read(), uploaded.name, form.cleaned_data["department"],
+                                    form.cleaned_data["crs"],
+                                    dry_run=not form.cleaned_data["apply"], user=request.user)
+            except UnreadableFile as exc:
+                logger.info("upload rejected file=%s error=%s", uploaded.name, exc)
+                form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
+            else:
+                return redirect("imports:run", run_id=report.run.id)
+    runs = ImportRun.objects.select_related("department")[:20]
+    return render(request, "imports/upload.html", {"form": form, "runs": runs})
+
+
+@staff_member_required
+def run_detail(request, run_id):
+    run = get_object_or_404(ImportRun, id=run_id)
+    return render(request, "imports/run.html", {"run": run})
+
+
+@staff_member_required
+def run_report(request, run_id):
+    run = get_object_or_404(ImportRun, id=run_id)
+    response = HttpResponse(
+        report_xlsx(run),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{run.id}.xlsx"'
+    return response
+
+
+@staff_member_required
+def duplicate_list(request):
+    candidates = DuplicateCandidate.objects.filter(
+        status=DuplicateCandidate.Status.OPEN
+    ).select_related("existing__department", "department")
+    return render(request, "imports/duplicates.html", {"candidates": candidates})
+
+
+@staff_member_required
+@require_POST
+def duplicate_resolve(request, candidate_id):
+    candidate = get_object_or_404(DuplicateCandidate, id=candidate_id,
+                                  status=DuplicateCandidate.Status.OPEN)
+    if request.POST.get("action") == "merge":
+        duplicates.merge(candidate, request.user)
+    elif request.POST.get("action") == "separate":
+        duplicates.keep_separate(candidate, request.user)
+    else:
+        return HttpResponse(status=400)
+    logger.info("duplicate resolved candidate=%s action=%s user=%s", candidate.id,
+                request.POST["action"], request.user.pk)
+    return redirect("imports:duplicates")
+
+
+@staff_member_required
+def stale(request):
+    return render(request, "imports/stale.html", {"locations": stale_locations()[:500]})

@@ -1,0 +1,70 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from caremap.directory.models import Department, Location
+from caremap.imports.models import ColumnMapping, ImportRun
+
+from . import sheets
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_command_dry_run_then_apply(tmp_path, capsys):
+    source = tmp_path / "民政.csv"
+    source.write_bytes(sheets.gbk_csv())
+    report = tmp_path / "report.xlsx"
+    out = io.StringIO()
+    call_command("import", str(source), "--department", "民政", "--dry-run",
+                 "--report", str(report), stdout=out)
+    assert "row 5 服务时间 hours_unparseable" in out.getvalue()
+    assert "dry run: rows=6 valid=4" in out.getvalue()
+    assert report.read_bytes()[:2] == b"PK"
+    assert "[" in capsys.readouterr().err  # the progress bar
+    assert not Location.objects.filter(source_id="MZ-001").exists()
+
+    out = io.StringIO()
+    call_command("import", str(source), "--department", "civil-affairs", stdout=out)
+    assert "created=4" in out.getvalue()
+    assert ImportRun.objects.filter(dry_run=False).get().counts["created"] == 4
+
+
+def test_import_command_rejects_bad_input(tmp_path):
+    with pytest.raises(CommandError, match="file not found"):
+        call_command("import", str(tmp_path / "none.csv"), "--department", "民政")
+    source = tmp_path / "a.csv"
+    source.write_bytes(sheets.gbk_csv())
+    with pytest.raises(CommandError, match="unknown department"):
+        call_command("import", str(source), "--department", "税务")
+    source.write_bytes(b"just,some\nwords,here\n")
+    with pytest.raises(CommandError, match="no header row"):
+        call_command("import", str(source), "--department", "民政")
+
+
+def test_export_command_writes_filtered_csv(tmp_path):
+    target = tmp_path / "out.csv"
+    out = io.StringIO()
+    call_command("export", str(target), "--filter", "district=440304", stdout=out)
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("编号,部门,名称,运营机构")
+    count = int(out.getvalue().split()[1])
+    assert count == len(text.splitlines()) - 1
+    assert count == Location.objects.public().filter(district_id="440304").count()
+    with pytest.raises(CommandError, match="Unknown parameter"):
+        call_command("export", str(target), "--filter", "colour=red")
+
+
+def test_saved_mapping_reads_department_headers():
+    from caremap.imports.pipeline import run_import
+
+    women = Department.objects.get(code="womens-federation")
+    ColumnMapping.objects.create(department=women, columns={"阵地名": "name", "阵地类型": "category",
+                                                             "位置": "address"})
+    data = sheets.utf8_bom_csv([["FL-1", "测试妇女儿童之家", "妇女儿童之家", "深圳市南山区蛇口街道1号"]],
+                               headers=["编号", "阵地名", "阵地类型", "位置"])
+    report = run_import(data, "f.csv", women, dry_run=False)
+    assert report.as_rows() == [(2, "纬度", "coordinates_missing")]
+    created = Location.objects.get(department=women, source_id="FL-1")
+    assert (created.name, created.category.code, created.district_id) == (
+        "测试妇女儿童之家", "women-station", "440305")

@@ -1,0 +1,120 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from caremap.directory.models import Department, Location
+from caremap.imports.models import DuplicateCandidate, ImportRun, SourceAlias
+from caremap.imports.pipeline import run_import
+
+from . import sheets
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(User.objects.create(username="staff", is_staff=True))
+    return client
+
+
+@pytest.mark.parametrize("path", ["/backoffice/imports/", "/backoffice/imports/duplicates/",
+                                  "/backoffice/imports/stale/"])
+def test_pages_need_staff(client, path):
+    assert client.get(path).status_code == 302
+    client.force_login(User.objects.create(username="plain"))
+    assert client.get(path).status_code == 302
+
+
+def test_upload_dry_run_then_apply(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    count = Location.objects.count()
+    upload = SimpleUploadedFile("民政.csv", sheets.gbk_csv())
+    response = staff_client.post("/backoffice/imports/", {
+        "file": upload, "department": civil.code, "crs": "wgs84"})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.dry_run
+    assert Location.objects.count() == count
+    page = staff_client.get(response.url).content.decode()
+    assert "服务时间无法解析" in page
+    report = staff_client.get(f"/backoffice/imports/runs/{run.id}/report.xlsx")
+    assert report.content[:2] == b"PK"
+    staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("民政.csv", sheets.gbk_csv()), "department": civil.code,
+        "crs": "wgs84", "apply": "on"})
+    assert Location.objects.count() == count + 4
+
+
+def test_cross_department_duplicate_held_and_merged(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    # The same place, 20 m away, listed by another department under its own id.
+    row = list(sheets.CLEAN[1])
+    row[0], row[4], row[6] = "TW-9", "0755-2666 1234", "22.5527"
+    report = run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    assert report.as_rows() == [(2, "名称", "duplicate_across_departments")]
+    assert not Location.objects.filter(department=youth, source_id="TW-9").exists()
+    again = run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    assert DuplicateCandidate.objects.count() == 1
+    assert again.counts["duplicates"] == 1
+    candidate = DuplicateCandidate.objects.get()
+    page = staff_client.get("/backoffice/imports/duplicates/").content.decode()
+    assert "南头街道测试社工站" in page
+    staff_client.post(f"/backoffice/imports/duplicates/{candidate.id}/", {"action": "merge"})
+    existing = Location.objects.get(department=civil, source_id="MZ-002")
+    assert SourceAlias.objects.get(department=youth, source_id="TW-9").location == existing
+    assert "+86-755-26661234" in set(existing.phones.values_list("tel", flat=True))
+    after = run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    assert (after.counts["unchanged"], after.counts["created"]) == (1, 0)
+
+
+def test_stale_list(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    rows = [list(r) + ["2020-01-02", "张三", "已核实"] for r in sheets.CLEAN]
+    headers = [*sheets.HEADERS, "核实日期", "核实人", "核实结果"]
+    run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    loc = Location.objects.get(department=civil, source_id="MZ-001")
+    assert (loc.verified_by, loc.verification_outcome) == ("张三", "verified")
+    page = staff_client.get("/backoffice/imports/stale/").content.decode()
+    assert "莲花街道测试儿童之家" in page
+
+
+def test_upload_unreadable_file_shows_error(staff_client):
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4"), "department": "civil-affairs",
+        "crs": "wgs84"})
+    assert response.status_code == 200
+    assert "无法读取文件" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_duplicate_kept_separate(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    row = list(sheets.CLEAN[0])
+    row[0] = "TW-1"
+    run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    candidate = DuplicateCandidate.objects.get(department=youth)
+    assert candidate.reason == "same_organization_address"
+    staff_client.post(f"/backoffice/imports/duplicates/{candidate.id}/", {"action": "separate"})
+    separate = Location.objects.get(department=youth, source_id="TW-1")
+    assert separate.name == "莲花街道测试儿童之家"
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateCandidate.Status.SEPARATE
+    again = run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    assert (again.counts["unchanged"], again.counts["duplicates"]) == (1, 0)
+
+
+def test_duplicate_resolve_needs_post_and_action(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    row = list(sheets.CLEAN[0])
+    row[0] = "TW-1"
+    run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    candidate = DuplicateCandidate.objects.get(department=youth)
+    url = f"/backoffice/imports/duplicates/{candidate.id}/"
+    assert staff_client.get(url).status_code == 405
+    assert staff_client.post(url, {"action": "delete"}).status_code == 400
