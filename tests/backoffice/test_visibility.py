@@ -111,3 +111,33 @@ def test_staff_only_and_hidden_records_are_absent_everywhere(client, users, futi
     page = client.get(reverse("backoffice:record", args=[futian_point.pk]))
     assert page.status_code == 200
     assert name in page.content.decode()
+
+
+def test_exports_leak_nothing(client, protection_site):
+    query = {"q": protection_site.name}
+    for path in ("/api/v1/export.csv", "/api/v1/export.geojson"):
+        response = client.get(path, query)
+        text = b"".join(response.streaming_content).decode("utf-8-sig") \
+            if response.streaming else response.content.decode("utf-8-sig")
+        assert response.status_code == 200, path
+        assert protection_site.name in text, path  # the record is there ...
+        assert _leaks(text) == [], path  # ... without its staff-only fields
+
+
+def test_hsds_output_leaks_nothing(client, protection_site):
+    response = client.get("/api/hsds/service_at_locations",
+                          {"search": protection_site.name, "per_page": "50"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert protection_site.name in text
+    assert _leaks(text) == []
+
+
+@pytest.mark.parametrize("tier", ["staff", "hidden"])
+def test_exports_and_hsds_leave_out_non_public_records(client, futian_point, tier):
+    Location.objects.filter(pk=futian_point.pk).update(visibility=tier)
+    index_locations([futian_point.pk])
+    csv_text = client.get("/api/v1/export.csv", {"q": futian_point.name}).content.decode("utf-8-sig")
+    assert str(futian_point.pk) not in csv_text
+    hsds = client.get("/api/hsds/service_at_locations", {"search": futian_point.name}).content
+    assert str(futian_point.pk) not in hsds.decode()
