@@ -49,10 +49,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "caremap.backoffice.ratelimit.RateLimitMiddleware",
     "caremap.backoffice.response_cache.PublicApiCacheMiddleware",
+    # Compresses pages and API responses; Django's version masks against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
     "caremap.web.middleware.RejectMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "caremap.web.language.LanguageSwitchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +99,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A kept connection keeps SQLite's page cache warm between requests, which matters for a
+    # national data set; the default still opens one connection per request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CAREMAP_SQLITE_CONN_MAX_AGE", "0"))
+
+# Optional read replicas: DATABASE_REPLICA_URLS lists database URLs (comma-separated) that take
+# the public reads; writes, migrations and signed-in users stay on the primary (see
+# caremap/search/replicas.py and docs/deployment.md).
+CAREMAP_READ_REPLICAS = []
+for _number, _url in enumerate(
+    u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()
+):
+    _alias = f"replica{_number + 1}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=int(os.environ.get("CAREMAP_CONN_MAX_AGE", "60"))
+    )
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    CAREMAP_READ_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["caremap.search.replicas.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "caremap.search.replicas.PrimaryForWritersMiddleware",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -109,6 +133,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Set by `?lang=en` or the /en/ prefix (caremap/web/language.py); a preference, not a tracker.
+LANGUAGE_COOKIE_NAME = "caremap_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
@@ -125,10 +153,11 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, pre-compressed names once `collectstatic` has run (caremap demo runs it); plain
+    # names before that (see caremap/web/storage.py).
+    "staticfiles": {"BACKEND": "caremap.web.storage.HashedStaticStorage"},
 }
-# The demo and the tests serve static files straight from the apps and node_modules;
-# production settings collect them into STATIC_ROOT with hashed names instead.
+# Files not collected yet are served straight from the apps and node_modules.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
@@ -148,6 +177,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "caremap.backoffice.logs.RequestIdFilter"},
         "scrub_location": {"()": "caremap.backoffice.logs.ScrubLocationFilter"},
+        "scrub_location_web": {"()": "caremap.web.privacy.LocationScrubFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -157,7 +187,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": os.environ.get("CAREMAP_LOG_FORMAT", "plain"),
-            "filters": ["request_id", "scrub_location"],
+            "filters": ["request_id", "scrub_location", "scrub_location_web"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CAREMAP_LOG_LEVEL", "INFO")},

@@ -7,6 +7,10 @@ from caremap.web import views
 urlpatterns = [
     path("", views.map_page, name="map"),
     path("points/<uuid:point_id>/", views.point_page, name="point"),
+    path("points/<uuid:point_id>/qr.svg", views.point_qr, name="point-qr"),
+    path("saved/", views.saved_page, name="saved"),
+    path("offline/", views.offline_page, name="offline"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("", include("caremap.content.urls")),
     path("", include("caremap.network.urls")),
     path("", include("caremap.projects.urls")),

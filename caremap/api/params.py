@@ -19,7 +19,7 @@ MAX_QUERY_LENGTH = 100
 KNOWN = {
     "q", "category", "department", "district", "street", "community", "target_group", "service",
     "age", "free", "open_now", "near", "radius", "bbox", "crs", "page", "page_size", "zoom",
-    "lang", "format",
+    "lang", "format", "facets", "rank",
 }
 
 
@@ -189,4 +189,5 @@ def parse_point_query(params: QueryDict) -> PointQuery:
         bbox=parse_bbox(params, system),
         page=_int(params, "page", 1, 10_000) or 1,
         page_size=_int(params, "page_size", 1, MAX_PAGE_SIZE) or 20,
+        ranked=_bool(params, "rank") is not False,
     )

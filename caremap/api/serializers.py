@@ -8,6 +8,7 @@ from caremap.directory.models import SERVICE_LINKS, Location, Visibility
 from caremap.directory.schedule import is_open
 from caremap.geo.crs import from_wgs84
 from caremap.regions.models import Division
+from caremap.web.opening import opening_state
 
 
 def division_ref(division: Division | None) -> dict | None:
@@ -71,6 +72,10 @@ def point_summary(location: Location, system: str, distance_m: float | None = No
     if location.field_is_public("hours_text"):
         data["hours_text"] = location.hours_text
         data["open_now"] = is_open(location.schedule, now)
+        # When it next closes (open now) or opens (closed now), ISO 8601 in Asia/Shanghai time.
+        state = opening_state(location.schedule, now)
+        data["closes_at"] = state.closes_at.isoformat() if state.closes_at else None
+        data["opens_at"] = state.opens_at.isoformat() if state.opens_at else None
     if distance_m is not None:
         data["distance_m"] = round(distance_m, 1)
     return data

@@ -16,6 +16,7 @@ from caremap.network.api import region_network
 from caremap.network.api import router as network_router
 from caremap.projects.api import router as projects_router
 from caremap.regions.models import Division, Level
+from caremap.search.api import router as clusters_router
 from caremap.search.query import run_query
 
 from . import params as p
@@ -101,6 +102,8 @@ class PointFilters(Schema):
     crs: str | None = None
     page: str | None = None
     page_size: str | None = None
+    facets: str | None = None
+    rank: str | None = None
 
 
 v1 = Router(tags=["v1"])
@@ -114,11 +117,14 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]):
     codes (repeat or comma-separate for several); `district`/`street`/`community` division
     codes; `age` in years; `free`, `open_now` true/false; `near=lat,lng` with `radius` in
     metres; `bbox=west,south,east,north`; `crs=wgs84|gcj02|bd09` for input and output;
-    `page`, `page_size` (≤ 100).
+    `page`, `page_size` (≤ 100); `facets=false` leaves the facet counts out; `rank=false` lists
+    text matches unranked. `count` and the facet counts stop at a cap on huge result sets:
+    `count_capped` / `facets_capped` then say they are lower bounds.
     """
     query = p.parse_point_query(request.GET)
     system = p.parse_crs(request.GET)
-    result = run_query(query)
+    with_facets = p._bool(request.GET, "facets") is not False
+    result = run_query(query, facets=with_facets)
     locations = locations_in_order([h.location_id for h in result.hits])
     distances = {h.location_id: h.distance_m for h in result.hits}
     return {
@@ -126,7 +132,10 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]):
         "page": query.page,
         "page_size": query.page_size,
         "results": [point_summary(loc, system, distances.get(loc.id)) for loc in locations],
-        "facets": {name: dict(counter.most_common()) for name, counter in result.facets.items()},
+        "facets": {name: dict(counter.most_common()) for name, counter in result.facets.items()}
+        if with_facets else None,
+        "count_capped": result.count_capped,
+        "facets_capped": result.facets_capped,
     }
 
 
@@ -139,7 +148,7 @@ def list_markers(request: HttpRequest, filters: Query[PointFilters]):
     query = p.parse_point_query(request.GET)
     system = p.parse_crs(request.GET)
     query.page, query.page_size = 1, 1_000_000
-    result = run_query(query)
+    result = run_query(query, facets=False, count=False)
     ids = [h.location_id for h in result.hits]
     rows = Location.objects.filter(id__in=ids).values_list(
         "id", "latitude", "longitude", "name", "category__code", "field_visibility"
@@ -232,6 +241,7 @@ def get_region(request: HttpRequest, code: str):
 v1.add_router("", content_router)
 v1.add_router("", network_router)
 v1.add_router("", projects_router)
+v1.add_router("", clusters_router)
 
 
 from caremap.imports.api import export_router, hsds_router  # noqa: E402  (routes added last)

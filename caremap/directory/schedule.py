@@ -64,3 +64,29 @@ def is_open(schedule: dict | None, now: datetime.datetime | None = None) -> bool
     # An interval of yesterday that ran past midnight.
     yesterday = today - datetime.timedelta(days=1)
     return any(s <= minute + 1440 < e for s, e in _intervals_for(schedule, yesterday))
+
+
+def open_periods(schedule: dict | None, start: datetime.date, days: int) -> list[tuple]:
+    """Return the open periods of `days` days from `start` as (opens, closes) datetimes.
+
+    Times are aware, in Asia/Shanghai; a period running past midnight ends on the next day.
+    Periods that touch or overlap (a 24-hour place, or 09:00-12:00 with 12:00-18:00) are
+    merged into one. An unknown schedule has no periods.
+    """
+    if not schedule:
+        return []
+    periods = []
+    for offset in range(days):
+        day = start + datetime.timedelta(days=offset)
+        midnight = datetime.datetime.combine(day, datetime.time(), SHANGHAI)
+        for s, e in _intervals_for(schedule, day):
+            periods.append((midnight + datetime.timedelta(minutes=s),
+                            midnight + datetime.timedelta(minutes=e)))
+    periods.sort()
+    merged: list[tuple] = []
+    for opens, closes in periods:
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    return merged

@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 # CJK Unified Ideographs and Extension A; enough for names and addresses.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -70,22 +70,28 @@ def grams(text: str) -> list[str]:
     return tokens
 
 
-def pinyin_tokens(text: str) -> list[str]:
+def pinyin_tokens(text: str, syllables_of=None) -> list[str]:
     """Return pinyin and initials tokens starting at every character of each CJK run.
 
     '福田区' gives 'futianqu', 'tianqu', 'qu', 'ftq', 'tq', 'q', so the query 'futian', 'tian'
-    or 'ft' finds it as a token prefix.
+    or 'ft' finds it as a token prefix. `syllables_of(run)` may replace pypinyin's phrase-aware
+    reading (the national benchmark set reads character by character, which is much faster).
     """
     tokens: list[str] = []
     for run in runs(text):
         if not is_cjk(run):
             continue
-        syllables = lazy_pinyin(run, errors="ignore")
-        initials = [s[0] for s in lazy_pinyin(run, style=Style.FIRST_LETTER, errors="ignore") if s]
+        syllables = syllables_of(run) if syllables_of else lazy_pinyin(run, errors="ignore")
+        initials = [s[0] for s in syllables if s]
         for i in range(len(syllables)):
             tokens.append("".join(syllables[i : i + _PINYIN_SPAN]))
             tokens.append("".join(initials[i : i + _PINYIN_SPAN]))
     return [t for t in tokens if t.isascii() and t.isalnum()]
+
+
+def compact(text: str) -> str:
+    """Return normalised text without spaces and punctuation, for whole-name comparison."""
+    return "".join(runs(text))
 
 
 def synonyms_of(term: str) -> list[str]:
@@ -94,6 +100,15 @@ def synonyms_of(term: str) -> list[str]:
         if term in group:
             return list(dict.fromkeys([term, *group]))
     return [term]
+
+
+def matching_alternatives(alternatives: list[str]) -> list[str]:
+    """Drop alternatives that contain another one: wherever they occur, the shorter one does.
+
+    '心理健康' and '心理咨询' always contain '心理', so matching '心理' alone finds the same
+    entries. Ranking still scores every alternative (an exact name may be the longer one).
+    """
+    return [a for a in alternatives if not any(b != a and b in a for b in alternatives)]
 
 
 def query_terms(query: str) -> list[list[str]]:

@@ -8,4 +8,4 @@ from .models import SearchEntry
 def entry_deleted(sender, instance, **kwargs):
     from .index import forget_entries
 
-    forget_entries([instance.id])
+    forget_entries([instance])

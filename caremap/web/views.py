@@ -1,20 +1,25 @@
-"""Public pages: the map, a service point, policies and help."""
+"""Public pages: the map, a service point, its QR code, the saved list, help, offline."""
 
 import uuid
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from caremap.api.serializers import locations_in_order
-from caremap.content.models import Hotline, Policy
+from caremap.content.models import Hotline
 from caremap.directory.models import Department, TaxonomyTerm
 from caremap.directory.taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import BD09, GCJ02, from_wgs84
 from caremap.regions.models import Division, Level
+
+from .offline import service_worker_script
+from .opening import describe, opening_state
+from .sharing import qr_svg, share_url
 
 AGE_BANDS = [("0-2", "0–2"), ("3-5", "3–5"), ("6-11", "6–11"), ("12-17", "12–17")]
 
@@ -31,6 +36,13 @@ def map_page(request):
         "tiles": settings.CAREMAP_TILE_LAYER,
         "api": "/api/v1/",
         "outlines": "/outlines.geojson",
+        # Leaflet guesses its marker images' folder from leaflet.css, which fails once the
+        # files carry hashed names; the page passes their URLs instead.
+        "icons": {
+            "icon": static("vendor/leaflet/images/marker-icon.png"),
+            "icon2x": static("vendor/leaflet/images/marker-icon-2x.png"),
+            "shadow": static("vendor/leaflet/images/marker-shadow.png"),
+        },
     }
     return render(request, "web/map.html", {
         "config": config,
@@ -61,12 +73,6 @@ def navigation_links(location) -> list[dict]:
     ]
 
 
-def public_url(request, path: str) -> str:
-    """Return the absolute public URL of `path` (CAREMAP_PUBLIC_BASE_URL, else this request's)."""
-    base = settings.CAREMAP_PUBLIC_BASE_URL
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
 @require_safe
 def point_page(request, point_id: uuid.UUID):
     found = locations_in_order([point_id])
@@ -77,19 +83,47 @@ def point_page(request, point_id: uuid.UUID):
                 if link.visibility == "public" and link.service.visibility == "public"]
     phones = [p for p in location.phones.all() if p.visibility == "public"] \
         if location.field_is_public("phones") else []
+    show = {f: location.field_is_public(f) for f in location.FIELD_VISIBILITY_FIELDS}
+    state = opening_state(location.schedule) if show["hours_text"] else opening_state(None)
     return render(request, "web/point.html", {
         "point": location,
         "services": services,
         "phones": phones,
-        "show": {f: location.field_is_public(f) for f in location.FIELD_VISIBILITY_FIELDS},
+        "show": show,
+        "opening": state,
+        "opening_text": describe(state),
         "navigation": navigation_links(location),
-        "share_url": public_url(request, f"/points/{location.id}/"),
+        "share_url": share_url(request, location.id),
     })
 
 
 @require_safe
-def policies_page(request):
-    return render(request, "web/policies.html", {"policies": Policy.objects.all()})
+@cache_control(max_age=86400, public=True)
+def point_qr(request, point_id: uuid.UUID):
+    """Return the QR code of the point's share link as SVG."""
+    if not locations_in_order([point_id]):
+        raise Http404("service point not found")
+    return HttpResponse(qr_svg(share_url(request, point_id)), content_type="image/svg+xml")
+
+
+@require_safe
+def saved_page(request):
+    """Render the saved-list page; saved.js fills it from the browser's localStorage."""
+    return render(request, "web/saved.html", {"config": {"api": "/api/v1/"}})
+
+
+@require_safe
+def offline_page(request):
+    return render(request, "web/offline.html")
+
+
+@require_safe
+def service_worker(request):
+    # The worker must be fetched fresh so a new release takes over; its scope is the whole site.
+    response = HttpResponse(service_worker_script(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @require_safe

@@ -49,9 +49,20 @@ def _browser_database(action: str) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
+def demo_data_dir(tmp_path_factory):
     # A data directory that does not exist yet, as in a fresh clone: the demo must create it.
-    data_dir = tmp_path_factory.mktemp("demo") / "var"
+    return tmp_path_factory.mktemp("demo") / "var"
+
+
+@pytest.fixture(scope="session")
+def demo_server_log(tmp_path_factory):
+    """The demo server's log file: its request lines and application logs."""
+    return tmp_path_factory.getbasetemp() / "demo-server.log"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_data_dir, demo_server_log):
+    data_dir = demo_data_dir
     port = _free_port()
     env = {**os.environ, "CAREMAP_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
@@ -59,7 +70,7 @@ def demo_server(tmp_path_factory):
     if browser_db:
         env["DATABASE_URL"] = browser_db
     SERVER_ENV.update(env)
-    log_path = tmp_path_factory.getbasetemp() / "demo-server.log"
+    log_path = demo_server_log
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "caremap.cli", "demo", "--port", str(port)],
@@ -94,6 +105,31 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport(request):
+    """Run a test on a 360×740 phone and a 1280×800 desktop screen."""
+    return request.param
+
+
+@pytest.fixture
+def context_at(browser):
+    """Make browser contexts at a named viewport; all are closed after the test."""
+    contexts = []
+
+    def make(viewport_name, **options):
+        options.setdefault("locale", "zh-CN")
+        context = browser.new_context(viewport=VIEWPORTS[viewport_name], **options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -67,6 +67,7 @@ def test_near_me_with_mocked_location(browser, demo_server):
     )
     page = context.new_page()
     page.goto(demo_server + "/")
+    page.click(".toggle-button[data-view=list]")  # a phone shows the map or the list
     page.wait_for_selector("#result-list .result", timeout=20_000)
     page.click("#near-me")
     page.wait_for_selector("#result-list .result-meta:has-text('米')", timeout=10_000)

@@ -1,6 +1,6 @@
 import pytest
 
-from caremap.search.normalize import grams, normalize, pinyin_tokens, query_terms
+from caremap.search.normalize import grams, matching_alternatives, normalize, pinyin_tokens, query_terms
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -31,3 +31,8 @@ def test_pinyin_tokens_cover_suffixes_and_initials():
 def test_query_terms_expand_synonyms():
     assert query_terms("特教") == [["特教", "特殊教育"]]
     assert query_terms("福田 心理") == [["福田"], ["心理", "心理健康", "心理咨询"]]
+
+
+def test_matching_alternatives_drop_longer_forms():
+    assert matching_alternatives(["心理", "心理健康", "心理咨询"]) == ["心理"]
+    assert matching_alternatives(["特教", "特殊教育"]) == ["特教", "特殊教育"]

@@ -26,9 +26,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if reset or not Location.objects.filter(is_demo=True).exists():
             call_command("setupdemo")
+        # Hashed, compressed static files, served by WhiteNoise as in production.
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"caremap demo: http://{host if ':' not in host else f'[{host}]'}:{port}/")
         call_command("runserver", f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
-                     use_reloader=False)
+                     use_reloader=False, use_static_handler=False)
 
 
 def _check_port_free(host: str, port: int) -> None:
