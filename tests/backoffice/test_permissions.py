@@ -88,6 +88,11 @@ CASES = [
     # A staff-only data set is answered with 404 to others, so its name is not confirmed.
     Case("stats-csv", {"city_admin"}, kwargs=lambda o: {"name": "points-by-street"},
          label="staff", extra={"denied_status": 404}),
+    Case("api:list_clusters", EVERYONE, extra={"query": {"zoom": "10"}}),
+    Case("offline", EVERYONE),
+    Case("saved", EVERYONE),
+    Case("service-worker", EVERYONE),
+    Case("point-qr", EVERYONE, kwargs=_point("futian_point")),
     Case("api:export_csv", EVERYONE),
     Case("api:export_xlsx", EVERYONE),
     Case("api:export_geojson", EVERYONE),
@@ -234,7 +239,8 @@ def test_view_permission(client, users, objects, policy, case):
         if case.extra.get("json"):
             response = client.post(url, case.data(objects), content_type="application/json")
         else:
-            response = getattr(client, case.method)(url, case.data(objects))
+            data = case.extra.get("query") or case.data(objects)
+            response = getattr(client, case.method)(url, data)
         where = (role, response.status_code, response.get("Location"))
         if role in case.allowed:
             if "allowed_status" in case.extra:
