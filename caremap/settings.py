@@ -41,10 +41,14 @@ INSTALLED_APPS = [
     "caremap.web",
     "caremap.imports",
     "caremap.api",
+    "caremap.backoffice",
 ]
 
 MIDDLEWARE = [
+    "caremap.backoffice.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "caremap.backoffice.ratelimit.RateLimitMiddleware",
+    "caremap.backoffice.response_cache.PublicApiCacheMiddleware",
     # Compresses pages and API responses; Django's version masks against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
@@ -56,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caremap.backoffice.access.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -157,19 +162,61 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rate-limit and login-failure counters: one table every worker process shares.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "caremap_cache",
+    },
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # The user's position (`near`, `bbox` in query strings) never reaches a log.
-    "filters": {"scrub_location": {"()": "caremap.web.privacy.LocationScrubFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                             "filters": ["scrub_location"]}},
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "filters": {
+        "request_id": {"()": "caremap.backoffice.logs.RequestIdFilter"},
+        "scrub_location": {"()": "caremap.backoffice.logs.ScrubLocationFilter"},
+        "scrub_location_web": {"()": "caremap.web.privacy.LocationScrubFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "caremap.backoffice.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("CAREMAP_LOG_FORMAT", "plain"),
+            "filters": ["request_id", "scrub_location", "scrub_location_web"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CAREMAP_LOG_LEVEL", "INFO")},
+    # Django's own loggers write through the same handler, so their lines are scrubbed too
+    # (its default console and runserver handlers would print query strings as they came).
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The runserver request line repeats what caremap.access already logged.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+AUTHENTICATION_BACKENDS = [
+    "caremap.backoffice.lockout.LockoutBackend",
+    "caremap.backoffice.access.ScopeBackend",
+]
+LOGIN_URL = "/backoffice/login/"
+
+# Staff sessions end after 8 hours (CAREMAP_SESSION_SECONDS) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("CAREMAP_SESSION_SECONDS", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Uploads: bodies above 10 MB are refused outright; files are checked by backoffice.uploads.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- caremap's own settings ---
 
@@ -197,6 +244,28 @@ CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
 CAREMAP_MAP_ZOOM = 10
+
+# --- back office and abuse limits ---
+
+# Cache alias of the counters shared by every worker (rate limits, failed logins).
+CAREMAP_SHARED_CACHE = "shared"
+
+
+def _limit(name: str, default: str) -> tuple[int, int]:
+    """Read "requests/seconds" from CAREMAP_RATE_LIMIT_<NAME>; 0 requests turns the limit off."""
+    count, seconds = os.environ.get(f"CAREMAP_RATE_LIMIT_{name}", default).split("/")
+    return int(count), int(seconds)
+
+
+# Per client address: the public API, and the public forms (corrections).
+CAREMAP_RATE_LIMITS = {"api": _limit("API", "300/60"), "forms": _limit("FORMS", "5/600")}
+# Set to 1 only behind a proxy that writes X-Forwarded-For itself.
+CAREMAP_TRUST_X_FORWARDED_FOR = os.environ.get("CAREMAP_TRUST_X_FORWARDED_FOR", "0") == "1"
+CAREMAP_LOGIN_MAX_FAILURES = int(os.environ.get("CAREMAP_LOGIN_MAX_FAILURES", "5"))
+CAREMAP_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CAREMAP_LOGIN_LOCKOUT_SECONDS", "900"))
+# Seconds identical public API requests are answered from a per-process cache; 0 turns it off.
+CAREMAP_API_CACHE_SECONDS = int(os.environ.get("CAREMAP_API_CACHE_SECONDS", "0"))
+CAREMAP_UPLOAD_MAX_BYTES = int(os.environ.get("CAREMAP_UPLOAD_MAX_BYTES", 10 * 1000 * 1000))
 
 # TrueType font (.ttf or .ttc) embedded in printable PDF directories; empty means search the
 # usual places of WenQuanYi Micro Hei (Debian package fonts-wqy-microhei).

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("backoffice/imports/", include("caremap.imports.urls")),
     path("admin/", admin.site.urls),
+    path("", include("caremap.backoffice.urls")),
 ]
 
 # JSON errors under /api/, pages elsewhere (used when DEBUG is off).

@@ -23,9 +23,22 @@ def term_ref(term) -> dict:
 
 def _position(location: Location, system: str) -> dict | None:
     if not location.has_public_position:
-        return None
+        return _coarse_position(location, system)
     lat, lng = from_wgs84(location.latitude, location.longitude, system)
     return {"lat": round(lat, 6), "lng": round(lng, 6), "crs": system}
+
+
+def _coarse_position(location: Location, system: str) -> dict | None:
+    """For a record whose exact position is staff-only: its street's (or district's) anchor.
+
+    Taken from the division, never from the record's own coordinates, so it tells nothing
+    the public region fields do not already tell.
+    """
+    for division in (location.street, location.district):
+        if division is not None and division.anchor_lat is not None:
+            lat, lng = from_wgs84(division.anchor_lat, division.anchor_lng, system)
+            return {"lat": round(lat, 3), "lng": round(lng, 3), "crs": system, "approximate": True}
+    return None
 
 
 def _phones(location: Location) -> list[dict]:

@@ -1,0 +1,150 @@
+"""Who may do what to which record: roles, scopes and the object-level checks.
+
+City administrators may do everything. A district administrator edits and reviews the records
+whose public district is theirs; a department editor edits the records of their department in
+every district; a reviewer publishes or returns any change set; an analyst reads. The same
+functions guard the back office, the import pipeline (workflow.record_import) and the Django
+admin (through ScopeBackend), so a scope is enforced in one place.
+"""
+
+import logging
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from caremap.directory.models import Location
+
+from .models import Role, StaffRole
+
+logger = logging.getLogger(__name__)
+
+EDITOR_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.DEPARTMENT_EDITOR}
+REVIEWER_ROLES = {Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.REVIEWER}
+
+
+def staff_role(user) -> StaffRole | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return StaffRole(user=user, role=Role.CITY_ADMIN)
+    try:
+        return user.staff_role
+    except StaffRole.DoesNotExist:
+        return None
+
+
+def role_of(user) -> str | None:
+    role = staff_role(user)
+    return role.role if role else None
+
+
+def in_scope(role: StaffRole, location: Location) -> bool:
+    """True when the record lies in the role's editing scope."""
+    if role.role == Role.CITY_ADMIN:
+        return True
+    if role.role == Role.DISTRICT_ADMIN:
+        return role.district_id is not None and location.district_id == role.district_id
+    if role.role == Role.DEPARTMENT_EDITOR:
+        return role.department_id is not None and location.department_id == role.department_id
+    return False
+
+
+def scope_filter(role: StaffRole, queryset):
+    """Narrow a Location queryset (or one with a `location` relation) to the role's records."""
+    prefix = "" if queryset.model is Location else "location__"
+    if role.role == Role.DISTRICT_ADMIN:
+        return queryset.filter(**{f"{prefix}district_id": role.district_id})
+    if role.role == Role.DEPARTMENT_EDITOR:
+        return queryset.filter(**{f"{prefix}department_id": role.department_id})
+    return queryset
+
+
+# --- checks ---
+
+def can_use_backoffice(user) -> bool:
+    return staff_role(user) is not None
+
+
+def can_view_record(user, location: Location) -> bool:
+    # Every staff role reads every record: reviewers and analysts work city-wide.
+    return staff_role(user) is not None
+
+
+def can_edit(user, location: Location) -> bool:
+    role = staff_role(user)
+    return role is not None and role.role in EDITOR_ROLES and in_scope(role, location)
+
+
+def can_review(user, changeset) -> bool:
+    """Publish or return: a reviewing role whose scope covers every record in the set.
+
+    Nobody but a city administrator reviews their own change set.
+    """
+    role = staff_role(user)
+    if role is None or role.role not in REVIEWER_ROLES:
+        return False
+    if changeset.author_id == user.pk and role.role != Role.CITY_ADMIN:
+        return False
+    if role.role == Role.DISTRICT_ADMIN:
+        return all(in_scope(role, change.location) for change in changeset.changes.all())
+    return True
+
+
+def can_handle_correction(user, correction) -> bool:
+    return can_edit(user, correction.location)
+
+
+def can_view_audit(user) -> bool:
+    return role_of(user) == Role.CITY_ADMIN
+
+
+class Denied(PermissionDenied):
+    def __init__(self, what: str, object_id: str = "") -> None:
+        super().__init__(what)
+        self.what = what
+        self.object_id = str(object_id)
+
+
+def require(allowed: bool, user, what: str, object_id: str = "") -> None:
+    """Raise Denied unless `allowed`.
+
+    The audit row is written by DenialAuditMiddleware once the failed transaction has been
+    rolled back, so the denial itself is never rolled back with it.
+    """
+    if allowed:
+        return
+    logger.warning("permission denied what=%s object=%s", what, object_id)
+    raise Denied(what, object_id)
+
+
+class DenialAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Denied):
+            from .audit import record
+
+            record("permission_denied", request.user, object_type=exception.what,
+                   object_id=exception.object_id, path=request.path)
+        return None
+
+
+class ScopeBackend(ModelBackend):
+    """Object-level permissions: `user.has_perm("directory.change_location", location)`."""
+
+    OBJECT_CHECKS = {
+        "directory.change_location": can_edit,
+        "directory.view_location": can_view_record,
+    }
+
+    def authenticate(self, request, **credentials):
+        return None  # Only answers permission questions; LockoutBackend logs users in.
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if obj is None or perm not in self.OBJECT_CHECKS:
+            return False
+        return self.OBJECT_CHECKS[perm](user_obj, obj)

@@ -1,0 +1,183 @@
+"""Staff roles and scopes, change sets awaiting review, published versions, the audit log and
+the public's corrections.
+
+The public always reads the live `directory.Location` rows. A proposed change lives in a
+`ChangeSet`, with one `Change` per record, until a reviewer publishes it. Publication writes
+the proposed values to the live rows and records a `Version` snapshot.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from caremap.directory.models import Department, Location
+from caremap.regions.models import Division
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市级管理员"
+    DISTRICT_ADMIN = "district_admin", "区级管理员"
+    DEPARTMENT_EDITOR = "department_editor", "部门编辑"
+    REVIEWER = "reviewer", "审核员"
+    ANALYST = "analyst", "只读分析员"
+
+
+class StaffRole(models.Model):
+    """A user's role and, for district administrators and department editors, their scope.
+
+    The role also puts the user in the Django group of the same name (see roles.assign_role),
+    so model permissions in the Django admin follow the role.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="staff_role")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    district = models.ForeignKey(Division, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"
+
+
+class ChangeSet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        PUBLISHED = "published", "已发布"
+        RETURNED = "returned", "已退回"
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "编辑"
+        ROLLBACK = "rollback", "回滚"
+        CORRECTION = "correction", "纠错"
+        IMPORT = "import", "导入"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.EDIT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    title = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
+
+
+class Change(models.Model):
+    """Proposed field values for one record, against the version they were based on."""
+
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.CASCADE, related_name="changes")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    # The record's version number when the change was written: publication fails with a
+    # conflict when another change was published since (optimistic locking).
+    base_version = models.PositiveIntegerField()
+    fields = models.JSONField(default=dict)
+    previous = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {sorted(self.fields)}"
+
+
+class Version(models.Model):
+    """A published state of one record; number 1 is the state before the first reviewed change."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="versions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["location", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "number"], name="version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} v{self.number}"
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKED_OUT = "locked_out", "账号锁定"
+        PERMISSION_DENIED = "permission_denied", "权限拒绝"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        SUBMIT = "submit", "提交审核"
+        PUBLISH = "publish", "发布"
+        RETURN = "return", "退回"
+        ROLLBACK = "rollback", "回滚"
+        CORRECTION_ACCEPTED = "correction_accepted", "采纳纠错"
+        CORRECTION_DISMISSED = "correction_dismissed", "驳回纠错"
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=24, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    # The username as typed, kept for failed logins where no user matches.
+    username = models.CharField(max_length=150, blank=True)
+    object_type = models.CharField(max_length=32, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.action} {self.username}"
+
+
+class Correction(models.Model):
+    """A member of the public's report that something on a service point is wrong."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ACCEPTED = "accepted", "已采纳"
+        DISMISSED = "dismissed", "已驳回"
+
+    class Topic(models.TextChoices):
+        ADDRESS = "address", "地址或位置"
+        PHONE = "phone", "电话"
+        HOURS = "hours", "开放时间"
+        CLOSED = "closed", "已关闭或搬迁"
+        OTHER = "other", "其他"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=12, choices=Topic.choices, default=Topic.OTHER)
+    message = models.TextField(max_length=1000)
+    # Optional, for the staff to ask back; never shown on a public page.
+    contact = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN,
+                              db_index=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.TextField(blank=True)
+    changeset = models.ForeignKey(ChangeSet, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} {self.location_id}"
