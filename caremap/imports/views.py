@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from caremap.backoffice.uploads import check_upload
 from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
 
@@ -23,7 +24,6 @@ from .readers import UnreadableFile
 from .report import report_xlsx
 
 logger = logging.getLogger(__name__)
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -32,24 +32,27 @@ class UploadForm(forms.Form):
     crs = forms.ChoiceField(choices=[(s, s.upper()) for s in SYSTEMS], label=_("Coordinate system"))
     apply = forms.BooleanField(required=False, label=_("Write the good rows (not a dry run)"))
 
+    def clean_file(self):
+        # Size, extension and leading bytes are checked before the file is parsed at all.
+        upload = self.cleaned_data["file"]
+        check_upload(upload)
+        return upload
+
 
 @staff_member_required
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is larger than 50 MB."))
+        try:
+            report = run_import(uploaded.read(), uploaded.name, form.cleaned_data["department"],
+                                form.cleaned_data["crs"],
+                                dry_run=not form.cleaned_data["apply"], user=request.user)
+        except UnreadableFile as exc:
+            logger.info("upload rejected file=%s error=%s", uploaded.name, exc)
+            form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
         else:
-            try:
-                report = run_import(uploaded.read(), uploaded.name, form.cleaned_data["department"],
-                                    form.cleaned_data["crs"],
-                                    dry_run=not form.cleaned_data["apply"], user=request.user)
-            except UnreadableFile as exc:
-                logger.info("upload rejected file=%s error=%s", uploaded.name, exc)
-                form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
-            else:
-                return redirect("imports:run", run_id=report.run.id)
+            return redirect("imports:run", run_id=report.run.id)
     runs = ImportRun.objects.select_related("department")[:20]
     return render(request, "imports/upload.html", {"form": form, "runs": runs})
 

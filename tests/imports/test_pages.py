@@ -80,12 +80,38 @@ def test_stale_list(staff_client):
     assert "莲花街道测试儿童之家" in page
 
 
-def test_upload_unreadable_file_shows_error(staff_client):
+def test_upload_wrong_type_rejected(staff_client):
     response = staff_client.post("/backoffice/imports/", {
         "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4"), "department": "civil-affairs",
         "crs": "wgs84"})
     assert response.status_code == 200
-    assert "无法读取文件" in response.content.decode()
+    assert "只能上传 .xlsx、.csv 或 .json 文件" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_disguised_xlsx_rejected(staff_client):
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("sheet.xlsx", b"MZ\x90\x00 not a zip"), "department": "civil-affairs",
+        "crs": "wgs84"})
+    assert "文件内容与文件类型不符" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_upload_oversize_rejected(staff_client, settings):
+    settings.CAREMAP_UPLOAD_MAX_BYTES = 1000
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("big.csv", "名称,地址\n".encode() * 200), "department": "civil-affairs",
+        "crs": "wgs84"})
+    assert response.status_code == 200
+    assert not ImportRun.objects.exists()
+    assert "MB" in response.content.decode()
+
+
+def test_upload_unreadable_file_shows_error(staff_client):
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("a.csv", b"\xff\xfe\x00garbage\x01\x02"), "department": "civil-affairs",
+        "crs": "wgs84"})
+    assert response.status_code == 200
     assert not ImportRun.objects.exists()
 
 
