@@ -1,4 +1,4 @@
-"""Split Chinese queries typed without spaces into the words the index knows.
+"""Split Chinese queries typed without spaces into words of the index vocabulary.
 
 People type 南山心理 or 福田区儿童之家 with no space. The index checks each term as one unbroken
 string, so such a query would match nothing. When it does, the query is tried again with each
