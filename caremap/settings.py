@@ -263,7 +263,7 @@ CAREMAP_RATE_LIMITS = {"api": _limit("API", "300/60"), "forms": _limit("FORMS", 
 CAREMAP_TRUST_X_FORWARDED_FOR = os.environ.get("CAREMAP_TRUST_X_FORWARDED_FOR", "0") == "1"
 CAREMAP_LOGIN_MAX_FAILURES = int(os.environ.get("CAREMAP_LOGIN_MAX_FAILURES", "5"))
 CAREMAP_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CAREMAP_LOGIN_LOCKOUT_SECONDS", "900"))
-# Seconds identical public API requests are answered from a per-process cache; 0 turns it off.
+# Seconds that identical public API requests are served from a per-process cache; 0 turns it off.
 CAREMAP_API_CACHE_SECONDS = int(os.environ.get("CAREMAP_API_CACHE_SECONDS", "0"))
 CAREMAP_UPLOAD_MAX_BYTES = int(os.environ.get("CAREMAP_UPLOAD_MAX_BYTES", 10 * 1000 * 1000))
 

@@ -27,7 +27,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or "insecure
 ALLOWED_HOSTS = [h.strip() for h in _required("CAREMAP_ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith(".")]
 
-# HTTPS only: the proxy terminates TLS and says so in X-Forwarded-Proto.
+# HTTPS only: the proxy terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = int(os.environ.get("CAREMAP_HSTS_SECONDS", 365 * 24 * 3600))

@@ -298,7 +298,7 @@ def correction_report(request, point_id: uuid.UUID):
                       {"point": location, "correction_form": CorrectionForm()})
     form = CorrectionForm(request.POST)
     if form.is_spam():
-        # Answer as if it worked, so the bot learns nothing.
+        # Respond as if it worked, so the bot learns nothing.
         logger.info("correction honeypot filled")
         return render(request, "backoffice/correction_thanks.html", {"point": location})
     if not form.is_valid():

@@ -113,7 +113,7 @@ def _in(column: str, values) -> tuple[str, list]:
 
 
 def _codes_any(column: str, codes) -> tuple[str, list]:
-    """Match rows whose space-delimited code list holds any of the codes."""
+    """Match rows whose space-delimited code list contains any of the codes."""
     codes = list(codes)
     return "(" + " OR ".join([f"{column} LIKE %s"] * len(codes)) + ")", [f"% {c} %" for c in codes]
 
@@ -215,7 +215,7 @@ def _verified_date(ordinal: int) -> datetime.date | None:
 
 
 def run_query(query: PointQuery, *, facets: bool = True, count: bool = True) -> PointResult:
-    """Answer a point query: one page of hits, the (capped) count and the facets."""
+    """Run a point query: one page of hits, the (capped) count and the facets."""
     terms = query_terms(query.q) if query.q else []
     whole = compact(normalize(query.q)) if query.q else ""
     if query.q.strip() and not terms:
@@ -261,7 +261,7 @@ def hit_from_row(row, ranked: bool, near: bool) -> Hit:
 
 
 def _run_in_python(query: PointQuery, terms, whole: str) -> PointResult:
-    """Answer a query with `open_now`: opening hours are checked in Python on every match.
+    """Run a query with `open_now`: opening hours are checked in Python on every match.
 
     The weekly schedules and public holidays cannot be written as SQL, so this path reads every
     row that passes the other filters; it is meant for a city, not for a national query.

@@ -85,7 +85,7 @@ CASES = [
     # The staff statistics dashboard checks Django's is_staff, which only city administrators
     # hold (see roles.assign_role).
     Case("stats-dashboard", {"city_admin"}),
-    # A staff-only data set is answered with 404 to others, so its name is not confirmed.
+    # A staff-only data set returns 404 to others, so its name is not confirmed.
     Case("stats-csv", {"city_admin"}, kwargs=lambda o: {"name": "points-by-street"},
          label="staff", extra={"denied_status": 404}),
     Case("api:list_clusters", EVERYONE, extra={"query": {"zoom": "10"}}),
@@ -111,7 +111,7 @@ CASES = [
     Case("imports:report", {"city_admin"}, kwargs=lambda o: {"run_id": o["import_run"].pk}),
     Case("imports:duplicates", {"city_admin"}),
     Case("imports:stale", {"city_admin"}),
-    # Without an action the view answers 400 once past the permission check.
+    # Without an action the view returns 400 once past the permission check.
     Case("imports:resolve", {"city_admin"}, "post",
          lambda o: {"candidate_id": o["duplicate"].pk}, extra={"allowed_status": 400}),
     Case("backoffice:correction_report", EVERYONE, kwargs=_point("futian_point")),
