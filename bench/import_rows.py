@@ -76,29 +76,13 @@ def main() -> None:
     print(f"dry run (read + check): {args.rows} rows in {checked:.1f} s = "
           f"{args.rows / checked:,.0f} rows/s; findings={len(report.findings)}")
 
-    # Time the search index upkeep that runs after the import's transaction commits apart
-    # from the import itself.
-    from caremap.imports import pipeline
-
-    index_seconds = []
-    real_index = pipeline._index
-
-    def timed_index(ids):
-        begin = time.perf_counter()
-        real_index(ids)
-        index_seconds.append(time.perf_counter() - begin)
-
-    pipeline._index = timed_index
     small = build_csv(args.apply_rows, seed=8)
     start = time.perf_counter()
     report = run_import(small, "bench.csv", department, dry_run=False)
     applied = time.perf_counter() - start
-    indexed = sum(index_seconds)
     print(f"apply (read + check + write + search index): {args.apply_rows} rows in "
           f"{applied:.1f} s = {args.apply_rows / applied:,.0f} rows/s; "
           f"created={report.counts['created']}")
-    print(f"  of which search index upkeep {indexed:.1f} s; import alone "
-          f"{args.apply_rows / (applied - indexed):,.0f} rows/s")
 
     start = time.perf_counter()
     report = run_import(small, "bench.csv", department, dry_run=False)

@@ -10,6 +10,7 @@ nothing. Every applied change goes through `record_change`, which sends `locatio
 import dataclasses
 import datetime
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from caremap.bulk import BulkInsert
 from caremap.directory.models import (
     Department,
     Location,
@@ -25,9 +27,12 @@ from caremap.directory.models import (
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
+    Visibility,
 )
 from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import SYSTEMS
+from caremap.regions.models import Division
+from caremap.search.index import EntrySource, write_entries
 
 from . import duplicates
 from .findings import ERROR, Finding
@@ -197,57 +202,114 @@ class Writer:
             self.services[key] = found
         return self.services[key]
 
-    def create_many(self, payloads: list[dict]) -> list[Location]:
-        """Create records for rows that match none, with bulk inserts; return them."""
-        self.preload(payloads)
+    def create_many(self, payloads: list[dict]) -> int:
+        """Create records for rows that match none, with bulk inserts; return how many.
 
+        New records are written row by row into each table and indexed from the rows
+        themselves, in the same transaction: nothing is read back.
+        """
+        if not payloads:
+            return 0
+        self.preload(payloads)
         new_orgs: dict[object, Organization] = {}
-        locations, phones, groups, links, new_services = [], [], [], [], []
+        locations, phones, groups, links, new_services, sources = [], [], [], [], [], []
+        region_names = dict(Division.objects.filter(code__in={
+            p[level] for p in payloads for level in ("district", "street", "community") if p[level]
+        }).values_list("code", "name"))
+        short_names = dict(Department.objects.values_list("code", "short_name"))
         for payload in payloads:
             organization = self.organization(payload, create=False)
             if organization._state.adding:
                 new_orgs[organization.id] = organization
-            location = Location(
-                department_id=payload["department"], source_id=payload["source_id"],
-                source_department=payload["department"], organization=organization,
+            location_id = uuid.uuid4()
+            row = {field: payload[field] for field in PLAIN_FIELDS}
+            row.update(
+                id=location_id, department_id=payload["department"],
+                source_id=payload["source_id"], source_department=payload["department"],
+                organization_id=organization.id, category_id=self.terms[payload["category"]].id,
+                district_id=payload["district"], street_id=payload["street"],
+                community_id=payload["community"],
+                last_verified=(datetime.date.fromisoformat(payload["last_verified"])
+                               if payload["last_verified"] else None),
             )
-            self._fill(location, payload)
-            locations.append(location)
+            locations.append(row)
             phones.extend(
-                Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+                {"location_id": location_id, "number": number, "tel": tel, "extension": ext,
+                 "order": i}
                 for i, (number, tel, ext) in enumerate(payload["phones"])
             )
             groups.extend(
-                Location.target_groups.through(location_id=location.id,
-                                               taxonomyterm_id=self.group_terms[code].id)
+                {"location_id": location_id, "taxonomyterm_id": self.group_terms[code].id}
                 for code in payload["target_groups"]
             )
-            links.extend(
-                ServiceAtLocation(service=self._service(organization, code, new_services),
-                                  location=location)
-                for code in payload["services"]
-            )
+            services = [self._service(organization, code, new_services)
+                        for code in payload["services"]]
+            links.extend({"service_id": service.id, "location_id": location_id}
+                         for service in services)
+            sources.append(self._entry_source(row, payload, services, region_names,
+                                              short_names))
 
         Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
-        Location.objects.bulk_create(locations, batch_size=500)
-        Phone.objects.bulk_create(phones, batch_size=500)
-        Location.target_groups.through.objects.bulk_create(groups, batch_size=500)
         Service.objects.bulk_create([service for service, _ in new_services], batch_size=500)
         Service.taxonomy_terms.through.objects.bulk_create([
             Service.taxonomy_terms.through(service_id=service.id, taxonomyterm_id=term.id)
             for service, term in new_services
         ], batch_size=500)
-        ServiceAtLocation.objects.bulk_create(links, batch_size=500)
-
+        BulkInsert(Location).insert(locations)
+        BulkInsert(Phone).insert(phones)
+        BulkInsert(Location.target_groups.through).insert(groups)
+        BulkInsert(ServiceAtLocation).insert(links)
         for organization in new_orgs.values():
             organization._state.adding = False
-        for location in locations:
-            record_change("created", location, {"source_id": [None, location.source_id]},
-                          self.user, self.run)
-        # Bulk inserts send no post_save, so the search index is updated here.
-        ids = [location.id for location in locations]
-        transaction.on_commit(lambda: _index(ids))
-        return locations
+        # Bulk inserts send no post_save: the new records are indexed here, from their rows.
+        facts = {service.id: (service.name, [term.code], True) for service, term in new_services}
+        facts.update(self._service_facts({s.id for source in sources for s in source.services
+                                          if s.id not in facts}))
+        for source in sources:
+            source.services = [facts[s.id][:2] for s in source.services if facts[s.id][2]]
+        write_entries([row["id"] for row in locations], sources)
+        logger.info("import created records=%d run=%s", len(locations),
+                    self.run.id if self.run else None)
+        if location_changed.has_listeners(Location):
+            for row in locations:
+                location_changed.send(sender=Location, action="created", location=Location(**row),
+                                      changes={"source_id": [None, row["source_id"]]},
+                                      user=self.user, run=self.run)
+        return len(locations)
+
+    @staticmethod
+    def _service_facts(ids: set) -> dict:
+        """{service id: (name, taxonomy term codes, is public)} of these saved services."""
+        facts = {}
+        ordered = sorted(ids, key=str)
+        for start in range(0, len(ordered), 500):
+            for service in Service.objects.filter(
+                    id__in=ordered[start:start + 500]).prefetch_related("taxonomy_terms"):
+                facts[service.id] = (service.name, [t.code for t in service.taxonomy_terms.all()],
+                                     service.visibility == Visibility.PUBLIC)
+        return facts
+
+    def _entry_source(self, row: dict, payload: dict, services: list, region_names: dict,
+                      short_names: dict) -> EntrySource:
+        """The index facts of a new record; `services` are filled in once they are saved."""
+        category = self.terms[payload["category"]]
+        public_position = row["latitude"] is not None and row["longitude"] is not None
+        return EntrySource(
+            location_id=row["id"], name=row["name"], alternate_name="",
+            category_code=category.code, category_name=category.name,
+            department_id=row["department_id"],
+            department_short_name=short_names[row["department_id"]],
+            services=services,
+            groups=[(self.group_terms[code].name, code) for code in payload["target_groups"]],
+            regions=[region_names[code] for code in (payload["district"], payload["street"],
+                                                     payload["community"]) if code],
+            district_id=payload["district"], street_id=payload["street"],
+            community_id=payload["community"], address=row["address"],
+            latitude=row["latitude"] if public_position else None,
+            longitude=row["longitude"] if public_position else None,
+            is_free=True, min_age=row["min_age"], max_age=row["max_age"],
+            last_verified=row["last_verified"],
+        )
 
     def _set_relations(self, location: Location, payload: dict) -> None:
         location.phones.all().delete()
@@ -300,13 +362,6 @@ class Writer:
         record_change("created", location, {"source_id": [None, payload["source_id"]]},
                       self.user, self.run)
         return "created", location
-
-
-def _index(ids: list) -> None:
-    from caremap.search.index import index_locations
-
-    for start in range(0, len(ids), 500):
-        index_locations(ids[start:start + 500])
 
 
 def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, dict]]:
@@ -403,7 +458,7 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
             continue
         action, _ = writer.apply_row(payload, _load(location_id))
         counts[action] += 1
-    counts["created"] += len(writer.create_many(to_create))
+    counts["created"] += writer.create_many(to_create)
 
 
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
