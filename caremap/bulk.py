@@ -8,6 +8,7 @@ column once per batch where it can, then hands the rows to COPY on PostgreSQL or
 """
 
 import datetime
+import uuid
 
 from django.db import connection
 from django.db.models import Model
@@ -22,9 +23,23 @@ _PLAIN_TYPES = {
 _BATCH = 5000
 
 
-def _plain(field) -> bool:
+def _converter(field):
+    """Return a function from a Python value to what the driver takes for this column."""
     target = field.target_field if field.is_relation else field
-    return target.get_internal_type() in _PLAIN_TYPES
+    kind = target.get_internal_type()
+    if kind in _PLAIN_TYPES:
+        return None
+    if kind == "UUIDField" and not connection.features.has_native_uuid_field:
+        return _uuid_hex
+    if kind == "UUIDField":
+        return None
+    return lambda value: None if value is None else field.get_db_prep_save(value, connection)
+
+
+def _uuid_hex(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value and uuid.UUID(value).hex
+    return value.hex
 
 
 class BulkInsert:
@@ -40,29 +55,33 @@ class BulkInsert:
                        if not (f.primary_key and f.get_internal_type().endswith("AutoField"))]
         self.columns = [f.column for f in self.fields]
 
-    def _defaults(self, now: datetime.datetime) -> dict:
-        defaults = {}
-        for field in self.fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                defaults[field.attname] = lambda: now
-            elif field.has_default():
-                defaults[field.attname] = field.get_default if callable(field.default) else (
-                    lambda value=field.get_default(): value)
-            else:
-                defaults[field.attname] = lambda value=None if field.null else "": value
-        return defaults
+    def _default(self, field, now: datetime.datetime):
+        """Return (callable default or None, constant default)."""
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return None, now
+        if field.has_default():
+            return (field.get_default, None) if callable(field.default) else (
+                None, field.get_default())
+        return None, None if field.null else ""
 
     def insert(self, rows: list[dict]) -> None:
         if not rows:
             return
-        defaults = self._defaults(timezone.now())
+        now = timezone.now()
         prepared = []
         for field in self.fields:
-            name, default = field.attname, defaults[field.attname]
-            values = [row[name] if name in row else default() for row in rows]
-            if not _plain(field):
-                values = [None if v is None else field.get_db_prep_save(v, connection)
-                          for v in values]
+            name = field.attname
+            make, constant = self._default(field, now)
+            convert = _converter(field)
+            if make is not None:
+                values = [row[name] if name in row else make() for row in rows]
+                if convert is not None:
+                    values = list(map(convert, values))
+            elif convert is None:
+                values = [row.get(name, constant) for row in rows]
+            else:
+                fixed = convert(constant)  # once, not per row
+                values = [convert(row[name]) if name in row else fixed for row in rows]
             prepared.append(values)
         table_rows = list(zip(*prepared))
         for start in range(0, len(table_rows), _BATCH):

@@ -211,22 +211,34 @@ class Writer:
         if not payloads:
             return 0
         self.preload(payloads)
-        new_orgs: dict[object, Organization] = {}
-        locations, phones, groups, links, new_services, sources = [], [], [], [], [], []
+        organizations, services, service_terms = [], [], []
+        locations, phones, groups, links, sources = [], [], [], [], []
+        # Organizations and services this call creates, by the keys of the caches above.
+        new_organizations: dict[tuple, uuid.UUID] = {}
+        new_services: dict[tuple, uuid.UUID] = {}
+        # {service id: (name, taxonomy term codes, is public)}, for the index entries.
+        facts: dict = {}
         region_names = dict(Division.objects.filter(code__in={
             p[level] for p in payloads for level in ("district", "street", "community") if p[level]
         }).values_list("code", "name"))
         short_names = dict(Department.objects.values_list("code", "short_name"))
         for payload in payloads:
-            organization = self.organization(payload, create=False)
-            if organization._state.adding:
-                new_orgs[organization.id] = organization
+            key = self._organization_key(payload)
+            if key in self.organizations:
+                organization_id = self.organizations[key].id
+            elif key in new_organizations:
+                organization_id = new_organizations[key]
+            else:
+                organization_id = new_organizations[key] = uuid.uuid4()
+                organizations.append({"id": organization_id, "name": payload["organization"],
+                                      "credit_code": payload["credit_code"],
+                                      "department_id": payload["department"]})
             location_id = uuid.uuid4()
             row = {field: payload[field] for field in PLAIN_FIELDS}
             row.update(
                 id=location_id, department_id=payload["department"],
                 source_id=payload["source_id"], source_department=payload["department"],
-                organization_id=organization.id, category_id=self.terms[payload["category"]].id,
+                organization_id=organization_id, category_id=self.terms[payload["category"]].id,
                 district_id=payload["district"], street_id=payload["street"],
                 community_id=payload["community"],
                 last_verified=(datetime.date.fromisoformat(payload["last_verified"])
@@ -242,31 +254,38 @@ class Writer:
                 {"location_id": location_id, "taxonomyterm_id": self.group_terms[code].id}
                 for code in payload["target_groups"]
             )
-            services = [self._service(organization, code, new_services)
-                        for code in payload["services"]]
-            links.extend({"service_id": service.id, "location_id": location_id}
-                         for service in services)
-            sources.append(self._entry_source(row, payload, services, region_names,
+            service_ids = []
+            for code in payload["services"]:
+                # Every organization found is preloaded, so its services are all cached.
+                existing = self.services.get((organization_id, code))
+                if existing is not None:
+                    service_id = existing.id
+                elif (organization_id, code) in new_services:
+                    service_id = new_services[(organization_id, code)]
+                else:
+                    term = self.content_terms[code]
+                    service_id = new_services[(organization_id, code)] = uuid.uuid4()
+                    services.append({"id": service_id, "organization_id": organization_id,
+                                     "name": term.name})
+                    service_terms.append({"service_id": service_id, "taxonomyterm_id": term.id})
+                    facts[service_id] = (term.name, [code], True)
+                service_ids.append(service_id)
+                links.append({"service_id": service_id, "location_id": location_id})
+            sources.append(self._entry_source(row, payload, service_ids, region_names,
                                               short_names))
 
-        Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
-        Service.objects.bulk_create([service for service, _ in new_services], batch_size=500)
-        Service.taxonomy_terms.through.objects.bulk_create([
-            Service.taxonomy_terms.through(service_id=service.id, taxonomyterm_id=term.id)
-            for service, term in new_services
-        ], batch_size=500)
+        BulkInsert(Organization).insert(organizations)
+        BulkInsert(Service).insert(services)
+        BulkInsert(Service.taxonomy_terms.through).insert(service_terms)
         BulkInsert(Location).insert(locations)
         BulkInsert(Phone).insert(phones)
         BulkInsert(Location.target_groups.through).insert(groups)
         BulkInsert(ServiceAtLocation).insert(links)
-        for organization in new_orgs.values():
-            organization._state.adding = False
         # Bulk inserts send no post_save: the new records are indexed here, from their rows.
-        facts = {service.id: (service.name, [term.code], True) for service, term in new_services}
-        facts.update(self._service_facts({s.id for source in sources for s in source.services
-                                          if s.id not in facts}))
+        facts.update(self._service_facts({i for source in sources for i in source.services
+                                          if i not in facts}))
         for source in sources:
-            source.services = [facts[s.id][:2] for s in source.services if facts[s.id][2]]
+            source.services = [facts[i][:2] for i in source.services if facts[i][2]]
         write_entries([row["id"] for row in locations], sources)
         logger.info("import created records=%d run=%s", len(locations),
                     self.run.id if self.run else None)
@@ -289,9 +308,9 @@ class Writer:
                                      service.visibility == Visibility.PUBLIC)
         return facts
 
-    def _entry_source(self, row: dict, payload: dict, services: list, region_names: dict,
+    def _entry_source(self, row: dict, payload: dict, service_ids: list, region_names: dict,
                       short_names: dict) -> EntrySource:
-        """The index facts of a new record; `services` are filled in once they are saved."""
+        """The index facts of a new record; its services are given as ids until all are known."""
         category = self.terms[payload["category"]]
         public_position = row["latitude"] is not None and row["longitude"] is not None
         return EntrySource(
@@ -299,7 +318,7 @@ class Writer:
             category_code=category.code, category_name=category.name,
             department_id=row["department_id"],
             department_short_name=short_names[row["department_id"]],
-            services=services,
+            services=service_ids,
             groups=[(self.group_terms[code].name, code) for code in payload["target_groups"]],
             regions=[region_names[code] for code in (payload["district"], payload["street"],
                                                      payload["community"]) if code],
