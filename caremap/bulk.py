@@ -1,7 +1,7 @@
 """Insert many rows of a model at once, without building a model instance per row.
 
 `bulk_create` builds and prepares every field of every object in Python, which costs more than
-the database's own work once a batch holds thousands of rows. `BulkInsert` prepares each
+the database's own work once a batch has thousands of rows. `BulkInsert` prepares each
 column once per batch where it can, then hands the rows to COPY on PostgreSQL or to
 `executemany` on SQLite. It sends no signals, runs no validation and does not touch
 `auto_now` fields beyond setting them to the batch's time: callers check their rows first.

@@ -205,8 +205,8 @@ class Writer:
     def create_many(self, payloads: list[dict]) -> int:
         """Create records for rows that match none, with bulk inserts; return how many.
 
-        New records are written row by row into each table and indexed from the rows
-        themselves, in the same transaction: nothing is read back.
+        New records are written table by table and indexed from the cleaned rows themselves, in
+        the same transaction, so nothing is read back.
         """
         if not payloads:
             return 0
@@ -310,7 +310,7 @@ class Writer:
 
     def _entry_source(self, row: dict, payload: dict, service_ids: list, region_names: dict,
                       short_names: dict) -> EntrySource:
-        """The index facts of a new record; its services are given as ids until all are known."""
+        """Build the index facts of a new record, with its services as ids until all are known."""
         category = self.terms[payload["category"]]
         public_position = row["latitude"] is not None and row["longitude"] is not None
         return EntrySource(

@@ -171,8 +171,8 @@ def index_locations(ids) -> None:
 def write_entries(location_ids, sources: list[EntrySource]) -> None:
     """Replace the index rows of these locations by entries made from `sources`.
 
-    `sources` holds the public ones among them; a location without a source loses its entry.
-    Rows are written in bulk and their backend index rows and cluster counts follow.
+    `sources` contains the public ones among them, and a location without a source loses its
+    entry. Rows are written in bulk, and their backend index rows and cluster counts follow.
     """
     backend = get_backend()
     location_ids = list(location_ids)

@@ -79,8 +79,8 @@ def _word_syllables(word: str) -> tuple[str, ...]:
 def syllables(run: str) -> list[str]:
     """Return the pinyin syllables of a CJK run, read phrase by phrase as pypinyin reads it.
 
-    pypinyin splits a run into words and reads each; words (社区, 街道, 儿童之家) recur across
-    names, so each word's reading is kept and the run's is put together from them.
+    pypinyin splits a run into words and reads each word. Words such as 社区, 街道 and 儿童之家
+    recur across names, so each word's reading is cached and a run's reading is joined from them.
     """
     result: list[str] = []
     for word in seg(run):

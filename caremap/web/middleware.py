@@ -95,9 +95,9 @@ def bad_request_response(request):
 
 
 class ApiMethodNotAllowedMiddleware:
-    """Answer a request with a method an API route does not take in the API's error shape.
+    """Return 405 in the API's JSON error shape for a method an API route does not take.
 
-    Django ninja answers it with plain text; API clients read one JSON shape for every error.
+    Django ninja returns plain text there, but API clients read one JSON shape for every error.
     """
 
     def __init__(self, get_response):

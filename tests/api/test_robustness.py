@@ -97,7 +97,7 @@ def test_tile_origin_is_valid_csp_source(settings, url, origin):
     ("delete", "/api/v1/policies"),
     ("post", "/api/hsds/services"),
 ])
-def test_wrong_method_answers_in_error_shape(client, method, path):
+def test_wrong_method_error_shape(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405
     assert response["Content-Type"].startswith("application/json")
@@ -107,7 +107,7 @@ def test_wrong_method_answers_in_error_shape(client, method, path):
     assert method.upper() in error["message_zh"] and method.upper() in error["message_en"]
 
 
-def test_wrong_method_outside_api_stays_plain(client):
+def test_wrong_method_outside_api_plain(client):
     response = client.put("/")
     assert response.status_code == 405
     assert not response["Content-Type"].startswith("application/json")

@@ -203,7 +203,7 @@ def _entries(location_ids):
             SearchEntry.objects.filter(location_id__in=location_ids).values(*columns)}
 
 
-def test_imported_records_are_indexed_as_a_rebuild_indexes_them(civil):
+def test_import_index_entries_match_rebuild(civil):
     from caremap.directory.models import Organization, Service, TaxonomyTerm, Visibility
     from caremap.search.index import index_locations
 

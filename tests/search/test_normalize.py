@@ -38,7 +38,7 @@ def test_matching_alternatives_drop_longer_forms():
     assert matching_alternatives(["特教", "特殊教育"]) == ["特教", "特殊教育"]
 
 
-def test_syllables_read_runs_as_pypinyin_reads_them_whole():
+def test_syllables_match_whole_run_reading():
     # The per-word cache must not change a reading: every Shenzhen division name, and names
     # whose characters read differently by phrase (长/重/行/乐/会/都/朝).
     import csv
