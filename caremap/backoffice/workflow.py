@@ -244,6 +244,27 @@ def _publish_import(changeset: ChangeSet) -> dict:
     return counts
 
 
+def record_import_version(sender, action: str, location: Location, changes: dict, user=None,
+                          run=None, **kwargs) -> None:
+    """Record an import's update of back-office fields as a new published version.
+
+    Connected to imports.pipeline.location_changed. The history then shows the import, and an
+    edit written against the version before it raises Conflict instead of overwriting it.
+    """
+    if action != "updated":
+        return
+    edited = {field: pair for field, pair in changes.items() if field in EDITABLE_FIELDS}
+    if not edited:
+        return
+    number = current_version(location)
+    if not Version.objects.filter(location=location).exists():
+        before = snapshot(location)
+        before.update({field: _json_value(old) for field, (old, _new) in edited.items()})
+        Version.objects.create(location=location, number=1, data=before)
+    Version.objects.create(location=location, number=number + 1, data=snapshot(location),
+                           changeset=run.changeset if run is not None else None, author=user)
+
+
 # --- corrections ---
 
 @transaction.atomic

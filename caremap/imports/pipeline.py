@@ -443,7 +443,7 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
 
     For a district administrator or a department editor, rows outside their scope are
     rejected, and instead of writing, the good rows go to review as one import change set
-    (`report.run.changeset`). Raises access.Denied for a user whose role may not import,
+    (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for a user whose role may not import,
     readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
     coordinate system. `progress(done, total)` is called as rows are checked.
     """
@@ -487,6 +487,10 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
             good.append((row, payload))
         if progress and (done % 500 == 0 or done == len(table.rows)):
             progress(done, len(table.rows))
+    if role is not None:
+        kept = review.drop_matches_outside_scope(role, good, findings, district_names)
+        counts["rejected"] += len(good) - len(kept)
+        good = kept
     counts["valid"] = len(good)
 
     run = None
@@ -507,9 +511,11 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     run.findings = [f.as_dict() for f in findings]
     run.finished = timezone.now()
     run.save()
-    if not dry_run and role is not None:
+    writes = counts["created"] + counts["updated"] + counts["duplicates"]
+    if not dry_run and role is not None and writes:
         workflow.submit_import(user, run)
     elif not dry_run:
+        # A direct import, or one that would change nothing and so needs no review.
         audit.record("import", user, object_type="import_run", object_id=run.id,
                      department=department.code, counts=counts)
     logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "

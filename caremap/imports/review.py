@@ -62,6 +62,27 @@ def outside_scope(role, row: int, payload: dict, district_names: dict) -> Findin
                    "district_outside_scope")
 
 
+def drop_matches_outside_scope(role, rows: list[tuple[int, dict]], findings: list[Finding],
+                               district_names: dict) -> list[tuple[int, dict]]:
+    """Return the rows whose matched record, if any, lies in the role's scope.
+
+    A row inside the scope can still match a record outside it: a district administrator's
+    row that moves another district's record into theirs. Such a row is rejected with a
+    finding naming the record's district.
+    """
+    existing = pipeline._existing({(p["department"], p["source_id"]) for _, p in rows})
+    kept = []
+    for row, payload in rows:
+        current = existing.get((payload["department"], payload["source_id"]))
+        if current is not None:
+            refused = outside_scope(role, row, {**payload, **current[1]}, district_names)
+            if refused is not None:
+                findings.append(refused)
+                continue
+        kept.append((row, payload))
+    return kept
+
+
 def _digest(snapshot: dict) -> str:
     text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -139,7 +160,7 @@ def pending_changes(run: ImportRun, limit: int = 200) -> dict:
     "fields"} with fields [{"field", "label", "before", "after"}]. A new row that the check
     found listed by another department is "held": publishing files it for a merge instead.
     """
-    held = {f["row"] for f in run.findings if f["code"] == "duplicate_across_departments"}
+    held_rows = {f["row"] for f in run.findings if f["code"] == "duplicate_across_departments"}
     existing = pipeline._existing({(p["department"], p["source_id"])
                                    for _, p in run.pending_rows})
     summary = {"created": 0, "updated": 0, "unchanged": 0, "held": 0, "records": []}
@@ -153,7 +174,12 @@ def pending_changes(run: ImportRun, limit: int = 200) -> dict:
         if current is not None and not changed:
             summary["unchanged"] += 1
             continue
-        action = "updated" if current else "held" if row in held else "created"
+        if current is not None:
+            action = "updated"
+        elif row in held_rows:
+            action = "held"
+        else:
+            action = "created"
         summary[action] += 1
         if len(summary["records"]) >= limit:
             continue

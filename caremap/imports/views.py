@@ -1,8 +1,8 @@
 """Back-office pages: upload a sheet, read a run's report, merge duplicates, list stale records.
 
-The editing roles upload, within their scope; a run's report is for its importer, its
-reviewers and city administrators; duplicates and stale records are city administrators'.
-The upload page calls the same `run_import` as the command line.
+The editing roles upload, within their scope. A run's report is for its importer, its
+reviewers and city administrators. Duplicates and stale records are for city administrators
+only. The upload page calls the same `run_import` as the command line.
 """
 
 import logging

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from caremap.backoffice import workflow
 from caremap.backoffice.access import Denied
-from caremap.backoffice.models import AuditEvent, ChangeSet
+from caremap.backoffice.models import AuditEvent, ChangeSet, Version
 from caremap.directory.models import Department, Location
 from caremap.imports.models import ImportRun
 from caremap.imports.pipeline import _snapshot, run_import
@@ -55,7 +55,7 @@ def base(users):
     return _state()
 
 
-def test_editor_import_is_one_submitted_changeset(client, users, base):
+def test_editor_import_one_submitted_changeset(client, users, base):
     editor = users["department_editor"]
     report = _import(editor, _edited_sheet())
     changeset = report.run.changeset
@@ -77,7 +77,7 @@ def test_editor_import_is_one_submitted_changeset(client, users, base):
     assert client.get(f"/api/v1/points/{updated.pk}").json()["hours_text"] != NEW_HOURS
 
 
-def test_publish_writes_what_a_direct_import_writes(users, base):
+def test_publish_equals_direct_import(users, base):
     rows = _edited_sheet()
     with transaction.atomic():
         _import(users["city_admin"], rows)
@@ -146,6 +146,21 @@ def test_out_of_scope_rows_rejected(users):
     assert [p["source_id"] for _, p in report.run.pending_rows] == ["MZ-002"]
 
 
+def test_row_moving_record_into_scope_rejected(users):
+    _import(users["city_admin"], sheets.CLEAN[1:2], department="civil-affairs")
+    # The 南山区 record MZ-002, given a 福田区 address and position by a 福田区 administrator.
+    moved = list(sheets.CLEAN[0])
+    moved[0] = "MZ-002"
+    report = _import(users["district_admin"], [moved], department="civil-affairs")
+    assert [(f.row, f.code, f.value) for f in report.findings if f.level == "error"] == [
+        (2, "district_outside_scope", "南山区")]
+    assert (report.counts["valid"], report.counts["rejected"]) == (0, 1)
+    assert report.run.pending_rows == []
+    # Nothing would change, so nothing goes to review.
+    assert report.run.changeset is None
+    assert AuditEvent.objects.filter(action="import", object_id=str(report.run.pk)).exists()
+
+
 def test_city_admin_row_scope_unlimited(users):
     report = _import(users["city_admin"], sheets.CLEAN, department="civil-affairs",
                      dry_run=True)
@@ -153,7 +168,7 @@ def test_city_admin_row_scope_unlimited(users):
     assert report.run.changeset is None
 
 
-def test_publish_conflict_when_record_changed(users, base):
+def test_publish_conflict_record_changed(users, base):
     changeset = _import(users["department_editor"], _edited_sheet()).run.changeset
     # Meanwhile a reviewed edit renames the record the import updates.
     record = Location.objects.get(department_id=EDUCATION, source_id="MZ-001")
@@ -171,7 +186,7 @@ def test_publish_conflict_when_record_changed(users, base):
     assert changeset.status == ChangeSet.Status.SUBMITTED
 
 
-def test_publish_conflict_when_record_created_since(users, base):
+def test_publish_conflict_record_created(users, base):
     changeset = _import(users["department_editor"], _edited_sheet()).run.changeset
     # Meanwhile a city administrator imports the row the change set would create.
     _import(users["city_admin"], [sheets.CLEAN[2]])
@@ -181,7 +196,7 @@ def test_publish_conflict_when_record_created_since(users, base):
     assert _state() == before
 
 
-def test_change_outside_import_fields_no_conflict(users, base):
+def test_edit_outside_import_fields_kept(users, base):
     changeset = _import(users["department_editor"], _edited_sheet()).run.changeset
     record = Location.objects.get(department_id=EDUCATION, source_id="MZ-001")
     edit = workflow.propose(users["city_admin"], record,
@@ -201,7 +216,7 @@ def test_roles_that_may_not_import(users, role):
     assert not ImportRun.objects.exists()
 
 
-def test_district_admin_reviews_only_own_district_imports(users):
+def test_district_admin_review_scope(users):
     from caremap.backoffice import access
 
     reviewer = users["district_admin"]
@@ -238,7 +253,7 @@ def test_command_user_option(users, tmp_path):
     assert _state() == {}
 
 
-def test_upload_page_sends_editor_import_to_review(client, users):
+def test_upload_page_editor_import_reviewed(client, users):
     client.force_login(users["department_editor"])
     form = client.get(reverse("imports:upload")).content.decode()
     assert 'value="civil-affairs"' not in form
@@ -260,3 +275,35 @@ def test_upload_page_sends_editor_import_to_review(client, users):
     page = client.get(response["Location"]).content.decode()
     assert reverse("backoffice:changeset", args=[run.changeset.pk]) in page
     assert _state() == {}
+
+
+def test_import_update_adds_version(users, base):
+    record = Location.objects.get(department_id=EDUCATION, source_id="MZ-001")
+    old_hours = record.hours_text
+    # An edit written before the import, published after it: a conflict, not an overwrite.
+    edit = workflow.propose(users["district_admin"], record,
+                            edit_values(record, hours_text="全天开放"),
+                            workflow.current_version(record))
+    workflow.submit(users["district_admin"], edit)
+
+    changeset = _import(users["department_editor"], _edited_sheet()).run.changeset
+    workflow.publish(users["reviewer"], changeset)
+    versions = {v.number: v for v in Version.objects.filter(location=record)}
+    assert sorted(versions) == [1, 2]
+    assert versions[1].data["hours_text"] == old_hours
+    assert versions[2].data["hours_text"] == NEW_HOURS
+    assert (versions[2].changeset, versions[2].author) == (changeset, users["department_editor"])
+    with pytest.raises(workflow.Conflict):
+        workflow.publish(users["reviewer"], edit)
+    record.refresh_from_db()
+    assert record.hours_text == NEW_HOURS
+
+
+def test_direct_import_version_has_no_changeset(users, base):
+    _import(users["city_admin"], _edited_sheet())
+    record = Location.objects.get(department_id=EDUCATION, source_id="MZ-001")
+    latest = Version.objects.filter(location=record).order_by("-number").first()
+    assert (latest.number, latest.changeset, latest.author) == (2, None, users["city_admin"])
+    # Rows that change nothing the back office edits add no version.
+    created = Location.objects.get(department_id=EDUCATION, source_id="MZ-003")
+    assert not Version.objects.filter(location=created).exists()

@@ -135,9 +135,9 @@ CASES = [
     Case("api:hsds_service_at_locations", EVERYONE),
     Case("api:hsds_taxonomies", EVERYONE),
     Case("api:hsds_taxonomy_terms", EVERYONE),
-    # Imports: the editing roles upload (a district administrator's or department editor's
-    # import goes to review); a run's report is its importer's, its reviewers' and city
-    # administrators'.
+    # Imports: the editing roles upload, and a district administrator's or department
+    # editor's import goes to review. A run's report is for its importer, its reviewers and
+    # city administrators.
     Case("imports:upload", IMPORTERS),
     Case("imports:upload", IMPORTERS, "post", data=lambda o: _upload(),
          extra={"allowed_status": 302}),

@@ -29,8 +29,8 @@ def test_pages_need_staff(client, path):
     assert "login" in response["Location"]
     client.force_login(User.objects.create(username="plain"))
     response = client.get(path)
-    # The upload page refuses a user without a role; the city administrators' pages send
-    # them to the admin login.
+    # The upload page rejects a user without a role with 403. The city administrators' pages
+    # send them to the admin login.
     assert response.status_code in (302, 403)
     if response.status_code == 302:
         assert "login" in response["Location"]
