@@ -174,6 +174,9 @@ def pending_changes(run: ImportRun, limit: int = 200) -> dict:
         if current is not None and not changed:
             summary["unchanged"] += 1
             continue
+        if "hours_text" in changed and "schedule" in changed:
+            # The parsed hours follow the text; showing both only repeats it.
+            changed.remove("schedule")
         if current is not None:
             action = "updated"
         elif row in held_rows:
