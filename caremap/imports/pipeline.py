@@ -476,9 +476,9 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
             else:
                 seen[key] = row
         if payload is not None and role is not None:
-            refused = review.outside_scope(role, row, payload, district_names)
-            if refused is not None:
-                row_findings.append(refused)
+            finding = review.outside_scope(role, row, payload, district_names)
+            if finding is not None:
+                row_findings.append(finding)
                 payload = None
         findings.extend(row_findings)
         if payload is None:
@@ -488,9 +488,9 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
         if progress and (done % 500 == 0 or done == len(table.rows)):
             progress(done, len(table.rows))
     if role is not None:
-        kept = review.drop_matches_outside_scope(role, good, findings, district_names)
-        counts["rejected"] += len(good) - len(kept)
-        good = kept
+        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
+        counts["rejected"] += len(good) - len(in_scope)
+        good = in_scope
     counts["valid"] = len(good)
 
     run = None

@@ -71,16 +71,16 @@ def drop_matches_outside_scope(role, rows: list[tuple[int, dict]], findings: lis
     finding naming the record's district.
     """
     existing = pipeline._existing({(p["department"], p["source_id"]) for _, p in rows})
-    kept = []
+    in_scope = []
     for row, payload in rows:
         current = existing.get((payload["department"], payload["source_id"]))
         if current is not None:
-            refused = outside_scope(role, row, {**payload, **current[1]}, district_names)
-            if refused is not None:
-                findings.append(refused)
+            finding = outside_scope(role, row, {**payload, **current[1]}, district_names)
+            if finding is not None:
+                findings.append(finding)
                 continue
-        kept.append((row, payload))
-    return kept
+        in_scope.append((row, payload))
+    return in_scope
 
 
 def _digest(snapshot: dict) -> str:
