@@ -480,16 +480,55 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
     counts["created"] += writer.create_many(to_create)
 
 
+def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
+    """Write the good rows stored with a reviewed run (see review.stage), as a direct import would.
+
+    Call it inside a transaction. Returns the created, updated, unchanged and held-duplicate
+    counts, and the findings writing added.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "duplicates": 0}
+    findings: list[Finding] = []
+    rows = [(row, payload) for row, payload in run.pending_rows]
+    _apply(rows, run.department, user, run, counts, findings)
+    return counts, findings
+
+
+def _reviewed_role(user):
+    """Return the StaffRole whose imports go to review, or None for an import written at once.
+
+    Without a user (the command line run by the server's operator) and for a city
+    administrator the import is written at once. Raises access.Denied for a role that may not
+    import.
+    """
+    from caremap.backoffice import access
+    from caremap.backoffice.models import Role
+
+    if user is None:
+        return None
+    access.require(access.can_import(user), user, "import")
+    role = access.staff_role(user)
+    return None if role.role == Role.CITY_ADMIN else role
+
+
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
                dry_run: bool = True, user=None,
                progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Check a department's sheet and, unless `dry_run`, write its good rows in one transaction.
 
-    Raises readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
+    For a district administrator or a department editor, rows outside their scope are
+    rejected, and instead of writing, the good rows go to review as one import change set
+    (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for a user whose role may not import,
+    readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
     coordinate system. `progress(done, total)` is called as rows are checked.
     """
     if source_crs not in SYSTEMS:
         raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")
+    from caremap.backoffice import audit, workflow
+
+    from . import review
+
+    role = _reviewed_role(user)
+    district_names: dict = {}
     mapping = ColumnMapping.objects.filter(department=department).first()
     saved = mapping.columns if mapping else {}
     table = read_table(data, filename, saved)
@@ -510,6 +549,11 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                 payload = None
             else:
                 seen[key] = row
+        if payload is not None and role is not None:
+            finding = review.outside_scope(role, row, payload, district_names)
+            if finding is not None:
+                row_findings.append(finding)
+                payload = None
         findings.extend(row_findings)
         if payload is None:
             counts["rejected"] += 1
@@ -517,14 +561,21 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
             good.append((row, payload))
         if progress and (done % 500 == 0 or done == len(table.rows)):
             progress(done, len(table.rows))
+    if role is not None:
+        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
+        counts["rejected"] += len(good) - len(in_scope)
+        good = in_scope
     counts["valid"] = len(good)
 
     run = None
     if not dry_run:
         run = ImportRun.objects.create(department=department, filename=filename,
                                        source_crs=source_crs, dry_run=False, user=user)
-        with transaction.atomic():
-            _apply(good, department, user, run, counts, findings)
+        if role is None:
+            with transaction.atomic():
+                _apply(good, department, user, run, counts, findings)
+        else:
+            review.stage(good, department, user, run, counts, findings)
     findings.sort(key=lambda f: (f.row, f.column, f.code))
     counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
     if run is None:
@@ -534,6 +585,13 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     run.findings = [f.as_dict() for f in findings]
     run.finished = timezone.now()
     run.save()
+    writes = counts["created"] + counts["updated"] + counts["duplicates"]
+    if not dry_run and role is not None and writes:
+        workflow.submit_import(user, run)
+    elif not dry_run:
+        # A direct import, or one that would change nothing and so needs no review.
+        audit.record("import", user, object_type="import_run", object_id=run.id,
+                     department=department.code, counts=counts)
     logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "
                 "updated=%d unchanged=%d rejected=%d duplicates=%d", run.id, filename,
                 department.code, dry_run, counts["rows"], counts["created"], counts["updated"],
