@@ -4,7 +4,8 @@
 user and department and returns an `ImportReport`. A dry run writes only the run log. Applying is
 idempotent. A row is matched to its record by (department, source id). Where the sheet has no id,
 a digest of the normalised name and address is used instead. A row equal to its record changes
-nothing. Every applied change goes through `record_change`, which sends `location_changed`.
+nothing. Every change to an existing record goes through `record_change`, which sends
+`location_changed`. Records created in bulk are announced together by `locations_created`.
 """
 
 import dataclasses
@@ -42,9 +43,13 @@ from .validate import RowValidator
 
 logger = logging.getLogger(__name__)
 
-# Sent for every record an import creates or updates, with action ("created" | "updated"),
-# the location, {field: [old, new]} changes, the acting user and the import run.
+# Sent for every record an import updates, merges or creates one at a time, with action
+# ("created" | "updated" | "merged"), the location, {field: [old, new]} changes, the acting
+# user and the import run.
 location_changed = Signal()
+# Sent once for each batch of records an import creates in bulk, with their ids, the acting
+# user and the import run.
+locations_created = Signal()
 
 # Payload fields stored on Location as they are.
 PLAIN_FIELDS = (
@@ -289,11 +294,8 @@ class Writer:
         write_entries([row["id"] for row in locations], sources)
         logger.info("import created records=%d run=%s", len(locations),
                     self.run.id if self.run else None)
-        if location_changed.has_listeners(Location):
-            for row in locations:
-                location_changed.send(sender=Location, action="created", location=Location(**row),
-                                      changes={"source_id": [None, row["source_id"]]},
-                                      user=self.user, run=self.run)
+        locations_created.send(sender=Location, ids=[row["id"] for row in locations],
+                               user=self.user, run=self.run)
         return len(locations)
 
     @staticmethod

@@ -4,7 +4,7 @@ from caremap.directory.models import Department, Location
 from caremap.geo import crs
 from caremap.geo.distance import haversine_m
 from caremap.imports.models import ColumnMapping, ImportRun
-from caremap.imports.pipeline import location_changed, run_import
+from caremap.imports.pipeline import location_changed, locations_created, run_import
 
 from . import sheets
 
@@ -223,3 +223,21 @@ def test_import_index_entries_match_rebuild(civil):
     assert from_import[first.id]["service_terms"] == ""
     index_locations(ids)
     assert _entries(ids) == from_import
+
+
+def test_bulk_creation_announced_once(civil):
+    sent = []
+
+    def listener(**kwargs):
+        sent.append((sorted(str(i) for i in kwargs["ids"]), kwargs["run"]))
+
+    locations_created.connect(listener)
+    try:
+        report = run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    finally:
+        locations_created.disconnect(listener)
+    assert len(sent) == 1
+    ids, run = sent[0]
+    assert ids == sorted(str(i) for i in _imported(civil).values_list("id", flat=True))
+    assert len(ids) == report.counts["created"] == 4
+    assert run == report.run
