@@ -80,6 +80,32 @@ def resolve_department(text: str) -> Department:
     raise Department.DoesNotExist(f"unknown department {text!r}")
 
 
+def department_of_sheet(data: bytes, filename: str) -> Department:
+    """Return the one department a sheet's 部门 (department) column names in every row.
+
+    Raises readers.UnreadableFile for a file that cannot be read, and ValueError when the sheet
+    has no department column, leaves it empty, or names more than one department.
+    """
+    from .mapping import field_for
+
+    table = read_table(data, filename, {})
+    columns = [i for i, header in enumerate(table.headers) if field_for(header) == "department"]
+    if not columns:
+        raise ValueError("the sheet has no department column (部门)")
+    names = {cells[columns[0]].strip() for _, cells in table.rows
+             if columns[0] < len(cells) and cells[columns[0]].strip()}
+    found = set()
+    for name in names:
+        try:
+            found.add(resolve_department(name))
+        except Department.DoesNotExist:
+            raise ValueError(f"the sheet names an unknown department: {name!r}") from None
+    if len(found) != 1:
+        named = ", ".join(sorted(d.short_name for d in found)) or "none"
+        raise ValueError(f"the sheet's department column names {named}, not exactly one")
+    return found.pop()
+
+
 def _snapshot(location: Location) -> dict:
     data = {field: getattr(location, field) for field in PLAIN_FIELDS}
     data.update(

@@ -68,3 +68,54 @@ def test_saved_mapping_reads_department_headers():
     created = Location.objects.get(department=women, source_id="FL-1")
     assert (created.name, created.category.code, created.district_id) == (
         "测试妇女儿童之家", "women-station", "440305")
+
+
+def _with_department_column(departments) -> bytes:
+    rows = [[*row, department] for row, department in zip(sheets.CLEAN, departments)]
+    return sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"])
+
+
+def test_import_department_from_sheet(tmp_path):
+    source = tmp_path / "sheet.csv"
+    source.write_bytes(_with_department_column(["民政", "民政局", "civil-affairs"]))
+    out = io.StringIO()
+    call_command("import", str(source), stdout=out, stderr=io.StringIO())
+    assert "created=3" in out.getvalue()
+    run = ImportRun.objects.get(dry_run=False)
+    assert run.department_id == "civil-affairs"
+
+
+@pytest.mark.parametrize("departments, message", [
+    (["民政", "教育", "民政"], "names 教育, 民政, not exactly one"),
+    (["", "", ""], "names none, not exactly one"),
+    (["民政", "税务", "民政"], "unknown department: '税务'"),
+])
+def test_import_department_unclear(tmp_path, departments, message):
+    source = tmp_path / "sheet.csv"
+    source.write_bytes(_with_department_column(departments))
+    with pytest.raises(CommandError, match=message) as raised:
+        call_command("import", str(source), stdout=io.StringIO(), stderr=io.StringIO())
+    assert "--department" in str(raised.value)
+    assert not ImportRun.objects.exists()
+
+
+def test_import_without_department_column(tmp_path):
+    source = tmp_path / "sheet.csv"
+    source.write_bytes(sheets.utf8_bom_csv(sheets.CLEAN))
+    with pytest.raises(CommandError, match=r"no department column \(部门\); name the department"):
+        call_command("import", str(source), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_import_editor_own_department(tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from caremap.backoffice.models import Role
+    from caremap.backoffice.roles import assign_role
+
+    editor = get_user_model().objects.create_user("editor")
+    assign_role(editor, Role.DEPARTMENT_EDITOR, department=Department.objects.get(code="education"))
+    source = tmp_path / "sheet.csv"
+    source.write_bytes(sheets.utf8_bom_csv(sheets.CLEAN))
+    call_command("import", str(source), user="editor", dry_run=True, stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert ImportRun.objects.get().department_id == "education"

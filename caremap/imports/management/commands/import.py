@@ -6,11 +6,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from caremap.backoffice.access import Denied
-
+from caremap.backoffice.access import Denied, staff_role
 from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
-from caremap.imports.pipeline import resolve_department, run_import
+from caremap.imports.pipeline import department_of_sheet, resolve_department, run_import
 from caremap.imports.readers import UnreadableFile
 
 
@@ -19,8 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--department", required=True,
-                            help="department code or Chinese short name, e.g. 民政")
+        parser.add_argument("--department",
+                            help="department code or Chinese short name, e.g. 民政; without it, "
+                            "a department editor's own department (with --user), or else the "
+                            "one department the sheet's 部门 column names")
         parser.add_argument("--crs", default="wgs84", choices=SYSTEMS,
                             help="coordinate system of the sheet's coordinates")
         parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
@@ -37,19 +38,30 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         sys.stderr.flush()
 
+    def _department(self, name: str | None, user, path: Path) -> Department:
+        if name:
+            try:
+                return resolve_department(name)
+            except Department.DoesNotExist:
+                raise CommandError(f"unknown department {name!r}") from None
+        role = staff_role(user) if user is not None else None
+        if role is not None and role.department_id:
+            return role.department
+        try:
+            return department_of_sheet(path.read_bytes(), path.name)
+        except (UnreadableFile, ValueError) as exc:
+            raise CommandError(f"{exc}; name the department with --department") from None
+
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"file not found: {path}")
-        try:
-            department = resolve_department(options["department"])
-        except Department.DoesNotExist:
-            raise CommandError(f"unknown department {options['department']!r}") from None
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"user not found: {options['user']!r}")
+        department = self._department(options["department"], user, path)
         try:
             report = run_import(path.read_bytes(), path.name, department, options["crs"],
                                 dry_run=options["dry_run"], user=user, progress=self._progress)
