@@ -240,6 +240,10 @@ CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 
+# Seconds a worker process keeps the back office's holiday table before reading it again. The
+# process that saves a change drops its copy at once, and the others see it within this time.
+CAREMAP_HOLIDAY_CACHE_SECONDS = int(os.environ.get("CAREMAP_HOLIDAY_CACHE_SECONDS", "300"))
+
 # The city this deployment serves (NBS code), its map centre (WGS-84 lat, lng) and zoom.
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)

@@ -187,6 +187,17 @@ ADMIN_ACTIONS = {
     "imports.importrun": {"delete_selected"},
 }
 
+# --- Directory reference tables in the admin ---
+ADMIN_ACTIONS["directory.holiday"] = {"delete_selected"}
+
+
+def _reference_object(model):
+    from caremap.directory.models import Holiday
+
+    if model is Holiday:
+        return Holiday.objects.create(date="2027-01-01", kind=Holiday.Kind.PUBLIC_HOLIDAY)
+    return None
+
 
 def _login(client, users, role):
     if role != "anonymous":
@@ -288,6 +299,7 @@ def _admin_object(model):
         if model is ImportRun:
             obj = ImportRun.objects.create(department_id="education", filename="a.csv",
                                            source_crs="wgs84")
+        obj = obj or _reference_object(model)
     return obj
 
 
