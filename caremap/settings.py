@@ -164,7 +164,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rate-limit and login-failure counters: one table every worker process shares.
+    # Login-failure counters: one table every worker process shares. Rate limits are counted
+    # in their own table (backoffice.RateCounter).
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "caremap_cache",
@@ -251,7 +252,7 @@ CAREMAP_MAP_ZOOM = 10
 
 # --- back office and abuse limits ---
 
-# Cache alias of the counters shared by every worker (rate limits, failed logins).
+# Cache alias of the failed-login counters shared by every worker.
 CAREMAP_SHARED_CACHE = "shared"
 
 
