@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caremap.backoffice.sessions.SessionTimeoutMiddleware",
     "caremap.backoffice.access.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,8 +208,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/backoffice/login/"
 
-# Staff sessions end after 8 hours (CAREMAP_SESSION_SECONDS) and when the browser closes.
+# Staff sessions end 8 hours after sign-in (CAREMAP_SESSION_SECONDS), after 30 minutes without a
+# request (CAREMAP_SESSION_IDLE_SECONDS, 0 turns it off) and when the browser closes. Both
+# limits are enforced by caremap.backoffice.sessions.
 SESSION_COOKIE_AGE = int(os.environ.get("CAREMAP_SESSION_SECONDS", 8 * 3600))
+CAREMAP_SESSION_IDLE_SECONDS = int(os.environ.get("CAREMAP_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,4 +7,4 @@ class BackofficeConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self):
-        from . import audit, logs  # noqa: F401  (connect their signal receivers)
+        from . import audit, logs, sessions  # noqa: F401  (connect their signal receivers)
