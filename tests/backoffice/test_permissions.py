@@ -82,12 +82,6 @@ CASES = [
     Case("api:list_projects", EVERYONE),
     Case("api:post_navigator", EVERYONE, "post", data=lambda o: {"age": 8, "local_hukou": True},
          extra={"json": True}),
-    # The staff statistics dashboard checks Django's is_staff, which only city administrators
-    # hold (see roles.assign_role).
-    Case("stats-dashboard", {"city_admin"}),
-    # A staff-only data set returns 404 to others, so its name is not confirmed.
-    Case("stats-csv", {"city_admin"}, kwargs=lambda o: {"name": "points-by-street"},
-         label="staff", extra={"denied_status": 404}),
     Case("api:list_clusters", EVERYONE, extra={"query": {"zoom": "10"}}),
     Case("offline", EVERYONE),
     Case("saved", EVERYONE),
@@ -159,6 +153,16 @@ CASES = [
          _corr("futian_correction"), lambda o: {"reason": "信息无误"}, label="district"),
     Case("backoffice:correction_dismiss", {"city_admin", "department_editor"}, "post",
          _corr("education_correction"), lambda o: {"reason": "信息无误"}, label="department"),
+]
+
+# --- Staff statistics: every back-office role ---
+CASES += [
+    Case("stats-dashboard", STAFF),
+    # A staff-only data set returns 404 to others, so its name is not confirmed.
+    Case("stats-csv", STAFF, kwargs=lambda o: {"name": "points-by-street"},
+         label="staff", extra={"denied_status": 404}),
+    Case("stats-csv", STAFF, kwargs=lambda o: {"name": "stale-by-district"},
+         label="stale", extra={"denied_status": 404}),
 ]
 
 # Admin pages other than the per-model ones: the Django admin is for city administrators.
