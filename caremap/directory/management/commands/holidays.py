@@ -1,6 +1,7 @@
 """`caremap holidays`: list and enter the State Council's holiday arrangement.
 
-The arrangement for a year is published each autumn (国务院办公厅关于某年部分节假日安排的通知).
+The arrangement for a year is published towards the end of the year before
+(国务院办公厅关于某年部分节假日安排的通知).
 Until the installed chinese-calendar covers that year, enter its dates here or in the Django
 admin; see docs/deployment.md.
 """
