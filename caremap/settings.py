@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "caremap.web.middleware.ContentSecurityPolicyMiddleware",
     "caremap.web.middleware.RejectMalformedRequestMiddleware",
+    "caremap.web.middleware.ApiMethodNotAllowedMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "caremap.web.language.LanguageSwitchMiddleware",

@@ -3,8 +3,8 @@
 City administrators may do everything. A district administrator edits and reviews the records
 whose public district is theirs; a department editor edits the records of their department in
 every district; a reviewer publishes or returns any change set; an analyst reads. The same
-functions guard the back office, the import pipeline (workflow.record_import) and the Django
-admin (through ScopeBackend), so a scope is enforced in one place.
+functions guard the back office, the import pipeline (imports.pipeline.run_import) and the
+Django admin (through ScopeBackend), so a scope is enforced in one place.
 """
 
 import logging
@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from caremap.directory.models import Location
 
-from .models import Role, StaffRole
+from .models import ChangeSet, Role, StaffRole
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,20 @@ def in_scope(role: StaffRole, location: Location) -> bool:
     return False
 
 
+def row_in_scope(role: StaffRole, payload: dict) -> bool:
+    """True when a cleaned import row (see imports.validate) lies in the role's editing scope.
+
+    The same rule as `in_scope`, read from the row's district and department codes.
+    """
+    if role.role == Role.CITY_ADMIN:
+        return True
+    if role.role == Role.DISTRICT_ADMIN:
+        return role.district_id is not None and payload.get("district") == role.district_id
+    if role.role == Role.DEPARTMENT_EDITOR:
+        return role.department_id is not None and payload.get("department") == role.department_id
+    return False
+
+
 def scope_filter(role: StaffRole, queryset):
     """Narrow a Location queryset (or one with a `location` relation) to the role's records."""
     prefix = "" if queryset.model is Location else "location__"
@@ -75,10 +89,16 @@ def can_edit(user, location: Location) -> bool:
     return role is not None and role.role in EDITOR_ROLES and in_scope(role, location)
 
 
+def can_import(user) -> bool:
+    """Upload a sheet: the editing roles. Rows outside the user's scope are rejected."""
+    return role_of(user) in EDITOR_ROLES
+
+
 def can_review(user, changeset) -> bool:
     """Publish or return: a reviewing role whose scope covers every record in the set.
 
-    Nobody but a city administrator reviews their own change set.
+    Nobody but a city administrator reviews their own change set. For an import change set,
+    the records are its stored rows.
     """
     role = staff_role(user)
     if role is None or role.role not in REVIEWER_ROLES:
@@ -86,8 +106,22 @@ def can_review(user, changeset) -> bool:
     if changeset.author_id == user.pk and role.role != Role.CITY_ADMIN:
         return False
     if role.role == Role.DISTRICT_ADMIN:
+        if changeset.kind == ChangeSet.Kind.IMPORT:
+            run = getattr(changeset, "import_run", None)
+            return run is not None and all(
+                row_in_scope(role, payload) for _, payload in run.pending_rows)
         return all(in_scope(role, change.location) for change in changeset.changes.all())
     return True
+
+
+def can_view_import_run(user, run) -> bool:
+    """Read an import run's report: city administrators, its importer, and its reviewers."""
+    role = staff_role(user)
+    if role is None:
+        return False
+    if role.role == Role.CITY_ADMIN or (run.user_id is not None and run.user_id == user.pk):
+        return True
+    return run.changeset is not None and can_review(user, run.changeset)
 
 
 def can_handle_correction(user, correction) -> bool:

@@ -7,4 +7,9 @@ class BackofficeConfig(AppConfig):
     verbose_name = "Back office"
 
     def ready(self):
-        from . import audit, logs, sessions  # noqa: F401  (connect their signal receivers)
+        from caremap.imports.pipeline import location_changed
+
+        from . import audit, logs, sessions, workflow  # noqa: F401  (connect their signal receivers)
+
+        location_changed.connect(workflow.record_import_version,
+                                 dispatch_uid="backoffice.record_import_version")

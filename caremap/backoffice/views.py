@@ -22,6 +22,9 @@ from .models import AuditEvent, ChangeSet, Correction
 
 logger = logging.getLogger(__name__)
 
+# Records of an import change set whose field diffs are shown; the counts cover all rows.
+IMPORT_DIFF_LIMIT = 200
+
 
 def staff_required(view):
     """Send anonymous users to the login page; refuse signed-in users without a role."""
@@ -55,6 +58,7 @@ def home(request):
         "submitted": ChangeSet.objects.filter(status=ChangeSet.Status.SUBMITTED).count(),
         "open_corrections": corrections.count(),
         "can_audit": access.can_view_audit(request.user),
+        "can_import": access.can_import(request.user),
     })
 
 
@@ -160,14 +164,26 @@ def changeset_detail(request, changeset_id: uuid.UUID):
         {"change": c, "diff": workflow.diff(c.previous, c.fields)}
         for c in changeset.changes.select_related("location")
     ]
+    is_import = changeset.kind == ChangeSet.Kind.IMPORT
+    run = getattr(changeset, "import_run", None) if is_import else None
     return render(request, "backoffice/changeset_detail.html", {
-        "changeset": changeset, "changes": changes,
+        "changeset": changeset, "changes": changes, "run": run,
+        # Diffs against the live records, while the import still waits to be written.
+        "pending": _pending_import(run) if run and changeset.status == ChangeSet.Status.SUBMITTED
+        else None,
+        "can_view_run": run is not None and access.can_view_import_run(request.user, run),
         "can_review": access.can_review(request.user, changeset)
         and changeset.status == ChangeSet.Status.SUBMITTED,
-        "can_submit": changeset.author_id == request.user.pk
+        "can_submit": changeset.author_id == request.user.pk and not is_import
         and changeset.status in (ChangeSet.Status.DRAFT, ChangeSet.Status.RETURNED),
         "reason_form": ReasonForm(),
     })
+
+
+def _pending_import(run) -> dict:
+    from caremap.imports.review import pending_changes
+
+    return pending_changes(run, limit=IMPORT_DIFF_LIMIT)
 
 
 @require_POST

@@ -120,6 +120,9 @@ def submit(user, changeset: ChangeSet) -> None:
     access.require(changeset.author_id == user.pk or access.role_of(user) == Role.CITY_ADMIN,
                    user, "changeset", changeset.pk)
     _require_status(changeset, ChangeSet.Status.DRAFT, ChangeSet.Status.RETURNED)
+    if changeset.kind == ChangeSet.Kind.IMPORT and changeset.status == ChangeSet.Status.RETURNED:
+        # A returned import is fixed by importing a corrected sheet, not by resubmitting it.
+        raise WorkflowError(changeset.status)
     changeset.status = ChangeSet.Status.SUBMITTED
     changeset.submitted_at = timezone.now()
     changeset.save(update_fields=["status", "submitted_at"])
@@ -149,17 +152,23 @@ def _apply(change: Change, user, changeset: ChangeSet) -> None:
 def publish(user, changeset: ChangeSet) -> None:
     """Apply every change of the set to the live records, all or none."""
     access.require(access.can_review(user, changeset), user, "changeset", changeset.pk)
+    # Read the status under a row lock, so two reviewers cannot publish the same set twice.
+    changeset.status = (ChangeSet.objects.select_for_update().filter(pk=changeset.pk)
+                        .values_list("status", flat=True).get())
     _require_status(changeset, ChangeSet.Status.SUBMITTED)
-    for change in changeset.changes.select_related("location"):
-        _apply(change, user, changeset)
+    if changeset.kind == ChangeSet.Kind.IMPORT:
+        detail = {"counts": _publish_import(changeset)}
+    else:
+        for change in changeset.changes.select_related("location"):
+            _apply(change, user, changeset)
+        detail = {"records": [str(c.location_id) for c in changeset.changes.all()]}
     changeset.status = ChangeSet.Status.PUBLISHED
     changeset.reviewer = user
     changeset.reviewed_at = timezone.now()
     changeset.save(update_fields=["status", "reviewer", "reviewed_at"])
     action = (AuditEvent.Action.ROLLBACK if changeset.kind == ChangeSet.Kind.ROLLBACK
               else AuditEvent.Action.PUBLISH)
-    record(action, user, object_type="changeset", object_id=changeset.pk,
-           records=[str(c.location_id) for c in changeset.changes.all()])
+    record(action, user, object_type="changeset", object_id=changeset.pk, **detail)
 
 
 @transaction.atomic
@@ -198,24 +207,62 @@ def versions_with_diffs(location: Location) -> list[dict]:
 
 
 @transaction.atomic
-def record_import(user, changes: list[tuple[Location, dict]], title: str) -> ChangeSet:
-    """Turn an import's changes to existing records into one change set.
+def submit_import(user, run) -> ChangeSet:
+    """Send a checked import (an imports.models.ImportRun staged by review.stage) to review.
 
-    Every record must lie in the acting user's scope. A city administrator's import is
-    published at once; anyone else's goes to review as a whole.
-
-    NOTE: no import pipeline calls this yet; it is meant to be the one place an import
-    writes changes to existing records, with the acting user.
+    The change set has no Change rows: its content is the run's stored rows, applied as a
+    whole when it is published.
     """
-    changeset = ChangeSet.objects.create(author=user, kind=ChangeSet.Kind.IMPORT, title=title)
-    for location, values in changes:
-        propose(user, location, values, current_version(location), changeset=changeset)
+    access.require(access.can_import(user), user, "import", run.pk)
+    changeset = ChangeSet.objects.create(author=user, kind=ChangeSet.Kind.IMPORT,
+                                         title=f"{run.department.short_name}：{run.filename}"[:200])
+    run.changeset = changeset
+    run.save(update_fields=["changeset"])
     record(AuditEvent.Action.IMPORT, user, object_type="changeset", object_id=changeset.pk,
-           records=len(changes))
+           run=str(run.pk), department=run.department_id, counts=run.counts)
     submit(user, changeset)
-    if access.role_of(user) == Role.CITY_ADMIN:
-        publish(user, changeset)
     return changeset
+
+
+def _publish_import(changeset: ChangeSet) -> dict:
+    """Write an import change set's stored rows; raise Conflict when a record moved on."""
+    from caremap.imports import pipeline, review
+
+    run = getattr(changeset, "import_run", None)
+    if run is None:
+        raise WorkflowError(_("This import has no stored rows."))
+    stale = review.changed_since_check(run)
+    if stale:
+        logger.info("import conflict changeset=%s records=%s", changeset.pk, stale[:20])
+        raise Conflict(stale)
+    counts, findings = pipeline.apply_stored(run, changeset.author)
+    run.counts = {**run.counts, **counts}
+    known = {(f["row"], f["column"], f["code"]) for f in run.findings}
+    run.findings += [f.as_dict() for f in findings
+                     if (f.row, f.column, f.code) not in known]
+    run.save(update_fields=["counts", "findings"])
+    return counts
+
+
+def record_import_version(sender, action: str, location: Location, changes: dict, user=None,
+                          run=None, **kwargs) -> None:
+    """Record an import's update of back-office fields as a new published version.
+
+    Connected to imports.pipeline.location_changed. The history then shows the import, and an
+    edit written against the version before it raises Conflict instead of overwriting it.
+    """
+    if action != "updated":
+        return
+    edited = {field: pair for field, pair in changes.items() if field in EDITABLE_FIELDS}
+    if not edited:
+        return
+    number = current_version(location)
+    if not Version.objects.filter(location=location).exists():
+        before = snapshot(location)
+        before.update({field: _json_value(old) for field, (old, _new) in edited.items()})
+        Version.objects.create(location=location, number=1, data=before)
+    Version.objects.create(location=location, number=number + 1, data=snapshot(location),
+                           changeset=run.changeset if run is not None else None, author=user)
 
 
 # --- corrections ---

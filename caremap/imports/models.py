@@ -38,6 +38,13 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict)
     # [{"row", "column", "value", "code", "level", "message_zh", "message_en"}, ...]
     findings = models.JSONField(default=list)
+    # An import waiting for review: its change set and its good rows as [[row number,
+    # payload], ...]. The fingerprints are [[department, source id, digest or null], ...] of
+    # the records those rows matched when the sheet was checked (see review.fingerprints).
+    changeset = models.OneToOneField("backoffice.ChangeSet", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="import_run")
+    pending_rows = models.JSONField(default=list, blank=True)
+    base_fingerprints = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started"]

@@ -10,6 +10,7 @@ nothing. Every applied change goes through `record_change`, which sends `locatio
 import dataclasses
 import datetime
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from caremap.bulk import BulkInsert
 from caremap.directory.models import (
     Department,
     Location,
@@ -25,9 +27,12 @@ from caremap.directory.models import (
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
+    Visibility,
 )
 from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import SYSTEMS
+from caremap.regions.models import Division
+from caremap.search.index import EntrySource, write_entries
 
 from . import duplicates
 from .findings import ERROR, Finding
@@ -197,57 +202,133 @@ class Writer:
             self.services[key] = found
         return self.services[key]
 
-    def create_many(self, payloads: list[dict]) -> list[Location]:
-        """Create records for rows that match none, with bulk inserts; return them."""
-        self.preload(payloads)
+    def create_many(self, payloads: list[dict]) -> int:
+        """Create records for rows that match none, with bulk inserts; return how many.
 
-        new_orgs: dict[object, Organization] = {}
-        locations, phones, groups, links, new_services = [], [], [], [], []
+        New records are written table by table and indexed from the cleaned rows themselves, in
+        the same transaction, so nothing is read back.
+        """
+        if not payloads:
+            return 0
+        self.preload(payloads)
+        organizations, services, service_terms = [], [], []
+        locations, phones, groups, links, sources = [], [], [], [], []
+        # Organizations and services this call creates, by the keys of the caches above.
+        new_organizations: dict[tuple, uuid.UUID] = {}
+        new_services: dict[tuple, uuid.UUID] = {}
+        # {service id: (name, taxonomy term codes, is public)}, for the index entries.
+        facts: dict = {}
+        region_names = dict(Division.objects.filter(code__in={
+            p[level] for p in payloads for level in ("district", "street", "community") if p[level]
+        }).values_list("code", "name"))
+        short_names = dict(Department.objects.values_list("code", "short_name"))
         for payload in payloads:
-            organization = self.organization(payload, create=False)
-            if organization._state.adding:
-                new_orgs[organization.id] = organization
-            location = Location(
-                department_id=payload["department"], source_id=payload["source_id"],
-                source_department=payload["department"], organization=organization,
+            key = self._organization_key(payload)
+            if key in self.organizations:
+                organization_id = self.organizations[key].id
+            elif key in new_organizations:
+                organization_id = new_organizations[key]
+            else:
+                organization_id = new_organizations[key] = uuid.uuid4()
+                organizations.append({"id": organization_id, "name": payload["organization"],
+                                      "credit_code": payload["credit_code"],
+                                      "department_id": payload["department"]})
+            location_id = uuid.uuid4()
+            row = {field: payload[field] for field in PLAIN_FIELDS}
+            row.update(
+                id=location_id, department_id=payload["department"],
+                source_id=payload["source_id"], source_department=payload["department"],
+                organization_id=organization_id, category_id=self.terms[payload["category"]].id,
+                district_id=payload["district"], street_id=payload["street"],
+                community_id=payload["community"],
+                last_verified=(datetime.date.fromisoformat(payload["last_verified"])
+                               if payload["last_verified"] else None),
             )
-            self._fill(location, payload)
-            locations.append(location)
+            locations.append(row)
             phones.extend(
-                Phone(location=location, number=number, tel=tel, extension=ext, order=i)
+                {"location_id": location_id, "number": number, "tel": tel, "extension": ext,
+                 "order": i}
                 for i, (number, tel, ext) in enumerate(payload["phones"])
             )
             groups.extend(
-                Location.target_groups.through(location_id=location.id,
-                                               taxonomyterm_id=self.group_terms[code].id)
+                {"location_id": location_id, "taxonomyterm_id": self.group_terms[code].id}
                 for code in payload["target_groups"]
             )
-            links.extend(
-                ServiceAtLocation(service=self._service(organization, code, new_services),
-                                  location=location)
-                for code in payload["services"]
-            )
+            service_ids = []
+            for code in payload["services"]:
+                # Every organization found is preloaded, so its services are all cached.
+                existing = self.services.get((organization_id, code))
+                if existing is not None:
+                    service_id = existing.id
+                elif (organization_id, code) in new_services:
+                    service_id = new_services[(organization_id, code)]
+                else:
+                    term = self.content_terms[code]
+                    service_id = new_services[(organization_id, code)] = uuid.uuid4()
+                    services.append({"id": service_id, "organization_id": organization_id,
+                                     "name": term.name})
+                    service_terms.append({"service_id": service_id, "taxonomyterm_id": term.id})
+                    facts[service_id] = (term.name, [code], True)
+                service_ids.append(service_id)
+                links.append({"service_id": service_id, "location_id": location_id})
+            sources.append(self._entry_source(row, payload, service_ids, region_names,
+                                              short_names))
 
-        Organization.objects.bulk_create(new_orgs.values(), batch_size=500)
-        Location.objects.bulk_create(locations, batch_size=500)
-        Phone.objects.bulk_create(phones, batch_size=500)
-        Location.target_groups.through.objects.bulk_create(groups, batch_size=500)
-        Service.objects.bulk_create([service for service, _ in new_services], batch_size=500)
-        Service.taxonomy_terms.through.objects.bulk_create([
-            Service.taxonomy_terms.through(service_id=service.id, taxonomyterm_id=term.id)
-            for service, term in new_services
-        ], batch_size=500)
-        ServiceAtLocation.objects.bulk_create(links, batch_size=500)
+        BulkInsert(Organization).insert(organizations)
+        BulkInsert(Service).insert(services)
+        BulkInsert(Service.taxonomy_terms.through).insert(service_terms)
+        BulkInsert(Location).insert(locations)
+        BulkInsert(Phone).insert(phones)
+        BulkInsert(Location.target_groups.through).insert(groups)
+        BulkInsert(ServiceAtLocation).insert(links)
+        # Bulk inserts send no post_save: the new records are indexed here, from their rows.
+        facts.update(self._service_facts({i for source in sources for i in source.services
+                                          if i not in facts}))
+        for source in sources:
+            source.services = [facts[i][:2] for i in source.services if facts[i][2]]
+        write_entries([row["id"] for row in locations], sources)
+        logger.info("import created records=%d run=%s", len(locations),
+                    self.run.id if self.run else None)
+        if location_changed.has_listeners(Location):
+            for row in locations:
+                location_changed.send(sender=Location, action="created", location=Location(**row),
+                                      changes={"source_id": [None, row["source_id"]]},
+                                      user=self.user, run=self.run)
+        return len(locations)
 
-        for organization in new_orgs.values():
-            organization._state.adding = False
-        for location in locations:
-            record_change("created", location, {"source_id": [None, location.source_id]},
-                          self.user, self.run)
-        # Bulk inserts send no post_save, so the search index is updated here.
-        ids = [location.id for location in locations]
-        transaction.on_commit(lambda: _index(ids))
-        return locations
+    @staticmethod
+    def _service_facts(ids: set) -> dict:
+        """{service id: (name, taxonomy term codes, is public)} of these saved services."""
+        facts = {}
+        ordered = sorted(ids, key=str)
+        for start in range(0, len(ordered), 500):
+            for service in Service.objects.filter(
+                    id__in=ordered[start:start + 500]).prefetch_related("taxonomy_terms"):
+                facts[service.id] = (service.name, [t.code for t in service.taxonomy_terms.all()],
+                                     service.visibility == Visibility.PUBLIC)
+        return facts
+
+    def _entry_source(self, row: dict, payload: dict, service_ids: list, region_names: dict,
+                      short_names: dict) -> EntrySource:
+        """Build the index facts of a new record, with its services as ids until all are known."""
+        category = self.terms[payload["category"]]
+        public_position = row["latitude"] is not None and row["longitude"] is not None
+        return EntrySource(
+            location_id=row["id"], name=row["name"], alternate_name="",
+            category_code=category.code, category_name=category.name,
+            department_id=row["department_id"],
+            department_short_name=short_names[row["department_id"]],
+            services=service_ids,
+            groups=[(self.group_terms[code].name, code) for code in payload["target_groups"]],
+            regions=[region_names[code] for code in (payload["district"], payload["street"],
+                                                     payload["community"]) if code],
+            district_id=payload["district"], street_id=payload["street"],
+            community_id=payload["community"], address=row["address"],
+            latitude=row["latitude"] if public_position else None,
+            longitude=row["longitude"] if public_position else None,
+            is_free=True, min_age=row["min_age"], max_age=row["max_age"],
+            last_verified=row["last_verified"],
+        )
 
     def _set_relations(self, location: Location, payload: dict) -> None:
         location.phones.all().delete()
@@ -300,13 +381,6 @@ class Writer:
         record_change("created", location, {"source_id": [None, payload["source_id"]]},
                       self.user, self.run)
         return "created", location
-
-
-def _index(ids: list) -> None:
-    from caremap.search.index import index_locations
-
-    for start in range(0, len(ids), 500):
-        index_locations(ids[start:start + 500])
 
 
 def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, dict]]:
@@ -403,7 +477,37 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
             continue
         action, _ = writer.apply_row(payload, _load(location_id))
         counts[action] += 1
-    counts["created"] += len(writer.create_many(to_create))
+    counts["created"] += writer.create_many(to_create)
+
+
+def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
+    """Write the good rows stored with a reviewed run (see review.stage), as a direct import would.
+
+    Call it inside a transaction. Returns the created, updated, unchanged and held-duplicate
+    counts, and the findings writing added.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "duplicates": 0}
+    findings: list[Finding] = []
+    rows = [(row, payload) for row, payload in run.pending_rows]
+    _apply(rows, run.department, user, run, counts, findings)
+    return counts, findings
+
+
+def _reviewed_role(user):
+    """Return the StaffRole whose imports go to review, or None for an import written at once.
+
+    Without a user (the command line run by the server's operator) and for a city
+    administrator the import is written at once. Raises access.Denied for a role that may not
+    import.
+    """
+    from caremap.backoffice import access
+    from caremap.backoffice.models import Role
+
+    if user is None:
+        return None
+    access.require(access.can_import(user), user, "import")
+    role = access.staff_role(user)
+    return None if role.role == Role.CITY_ADMIN else role
 
 
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
@@ -411,11 +515,20 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Check a department's sheet and, unless `dry_run`, write its good rows in one transaction.
 
-    Raises readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
+    For a district administrator or a department editor, rows outside their scope are
+    rejected, and instead of writing, the good rows go to review as one import change set
+    (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for a user whose role may not import,
+    readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
     coordinate system. `progress(done, total)` is called as rows are checked.
     """
     if source_crs not in SYSTEMS:
         raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")
+    from caremap.backoffice import audit, workflow
+
+    from . import review
+
+    role = _reviewed_role(user)
+    district_names: dict = {}
     mapping = ColumnMapping.objects.filter(department=department).first()
     saved = mapping.columns if mapping else {}
     table = read_table(data, filename, saved)
@@ -436,6 +549,11 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                 payload = None
             else:
                 seen[key] = row
+        if payload is not None and role is not None:
+            finding = review.outside_scope(role, row, payload, district_names)
+            if finding is not None:
+                row_findings.append(finding)
+                payload = None
         findings.extend(row_findings)
         if payload is None:
             counts["rejected"] += 1
@@ -443,14 +561,21 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
             good.append((row, payload))
         if progress and (done % 500 == 0 or done == len(table.rows)):
             progress(done, len(table.rows))
+    if role is not None:
+        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
+        counts["rejected"] += len(good) - len(in_scope)
+        good = in_scope
     counts["valid"] = len(good)
 
     run = None
     if not dry_run:
         run = ImportRun.objects.create(department=department, filename=filename,
                                        source_crs=source_crs, dry_run=False, user=user)
-        with transaction.atomic():
-            _apply(good, department, user, run, counts, findings)
+        if role is None:
+            with transaction.atomic():
+                _apply(good, department, user, run, counts, findings)
+        else:
+            review.stage(good, department, user, run, counts, findings)
     findings.sort(key=lambda f: (f.row, f.column, f.code))
     counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
     if run is None:
@@ -460,6 +585,13 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     run.findings = [f.as_dict() for f in findings]
     run.finished = timezone.now()
     run.save()
+    writes = counts["created"] + counts["updated"] + counts["duplicates"]
+    if not dry_run and role is not None and writes:
+        workflow.submit_import(user, run)
+    elif not dry_run:
+        # A direct import, or one that would change nothing and so needs no review.
+        audit.record("import", user, object_type="import_run", object_id=run.id,
+                     department=department.code, counts=counts)
     logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "
                 "updated=%d unchanged=%d rejected=%d duplicates=%d", run.id, filename,
                 department.code, dry_run, counts["rows"], counts["created"], counts["updated"],

@@ -1,6 +1,8 @@
 """Back-office pages: upload a sheet, read a run's report, merge duplicates, list stale records.
 
-Staff only. The upload page calls the same `run_import` as the command line.
+The editing roles upload, within their scope. A run's report is for its importer, its
+reviewers and city administrators. Duplicates and stale records are for city administrators
+only. The upload page calls the same `run_import` as the command line.
 """
 
 import logging
@@ -12,7 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from caremap.backoffice import access
+from caremap.backoffice.models import Role
 from caremap.backoffice.uploads import check_upload
+from caremap.backoffice.views import staff_required
 from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
 
@@ -32,6 +37,15 @@ class UploadForm(forms.Form):
     crs = forms.ChoiceField(choices=[(s, s.upper()) for s in SYSTEMS], label=_("Coordinate system"))
     apply = forms.BooleanField(required=False, label=_("Write the good rows (not a dry run)"))
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        role = access.staff_role(user)
+        if role is not None and role.role == Role.DEPARTMENT_EDITOR:
+            # A department editor imports their own department's sheets only.
+            self.fields["department"].queryset = Department.objects.filter(pk=role.department_id)
+        if role is not None and role.role != Role.CITY_ADMIN:
+            self.fields["apply"].label = _("Send the good rows for review (not a dry run)")
+
     def clean_file(self):
         # Size, extension and leading bytes are checked before the file is parsed at all.
         upload = self.cleaned_data["file"]
@@ -39,9 +53,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-@staff_member_required
+@staff_required
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    access.require(access.can_import(request.user), request.user, "import")
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
@@ -53,19 +68,27 @@ def upload(request):
             form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
         else:
             return redirect("imports:run", run_id=report.run.id)
-    runs = ImportRun.objects.select_related("department")[:20]
-    return render(request, "imports/upload.html", {"form": form, "runs": runs})
+    runs = ImportRun.objects.select_related("department")
+    if access.role_of(request.user) != Role.CITY_ADMIN:
+        runs = runs.filter(user=request.user)
+    return render(request, "imports/upload.html", {"form": form, "runs": runs[:20]})
 
 
-@staff_member_required
+def _run(request, run_id) -> ImportRun:
+    run = get_object_or_404(ImportRun.objects.select_related("changeset"), id=run_id)
+    access.require(access.can_view_import_run(request.user, run), request.user, "import_run",
+                   run.pk)
+    return run
+
+
+@staff_required
 def run_detail(request, run_id):
-    run = get_object_or_404(ImportRun, id=run_id)
-    return render(request, "imports/run.html", {"run": run})
+    return render(request, "imports/run.html", {"run": _run(request, run_id)})
 
 
-@staff_member_required
+@staff_required
 def run_report(request, run_id):
-    run = get_object_or_404(ImportRun, id=run_id)
+    run = _run(request, run_id)
     response = HttpResponse(
         report_xlsx(run),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

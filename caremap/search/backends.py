@@ -42,6 +42,9 @@ class SearchBackend:
     def drop(self, schema_editor) -> None:
         raise NotImplementedError
 
+    # True when `write` needs the entries' ids (an index kept in tables of its own).
+    needs_ids = False
+
     def write(self, entries) -> None:
         """Add or replace the index rows of these SearchEntry objects."""
         raise NotImplementedError
@@ -95,6 +98,7 @@ def _alternative_tokens(alternative: str) -> tuple[list[str], bool]:
 
 
 class SqliteBackend(SearchBackend):
+    needs_ids = True
     vendor = "sqlite"
 
     def create(self, schema_editor) -> None:

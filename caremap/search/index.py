@@ -4,11 +4,15 @@ Only public records and public fields are indexed, so nothing staff-only can be 
 by distance, in a facet count or in a map cluster.
 """
 
+import dataclasses
+import datetime
 import logging
 from collections import Counter
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 
+from caremap.bulk import BulkInsert
 from caremap.directory.models import SERVICE_LINKS, Location, Visibility
 
 from . import cells
@@ -35,46 +39,95 @@ def codes_field(codes) -> str:
     return f" {' '.join(codes)} " if codes else ""
 
 
-def entry_fields(location: Location) -> dict:
-    """Return the SearchEntry field values of one public location."""
-    name = normalize(" ".join(filter(None, [location.name, location.alternate_name])))
+@dataclasses.dataclass
+class EntrySource:
+    """The public facts an index entry is made of.
+
+    `source_of` reads them from a saved record; an import builds them from its cleaned rows,
+    so that new records are indexed without being read back.
+    """
+
+    location_id: object
+    name: str
+    alternate_name: str
+    category_code: str
+    category_name: str
+    department_id: str
+    department_short_name: str
+    # Public services as (name, taxonomy term codes) and target groups as (name, code).
+    services: list[tuple[str, list[str]]]
+    groups: list[tuple[str, str]]
+    # Names of the district, street and community, those that are set.
+    regions: list[str]
+    district_id: str | None
+    street_id: str | None
+    community_id: str | None
+    # None where the field is not public.
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    is_free: bool
+    min_age: int | None
+    max_age: int | None
+    last_verified: datetime.date | None
+
+
+def source_of(location: Location) -> EntrySource:
+    """Read the public facts of one record (with its links prefetched, see `_locations`)."""
     links = [
         link for link in location.service_links.all()
         if link.visibility == Visibility.PUBLIC and link.service.visibility == Visibility.PUBLIC
     ]
-    groups = list(location.target_groups.all())
-    body = normalize(" ".join([
-        location.category.name,
-        location.department.short_name,
-        *(link.service.name for link in links),
-        *(g.name for g in groups),
-    ]))
-    regions = [d.name for d in (location.district, location.street, location.community) if d]
-    address_parts = [*regions]
-    if location.field_is_public("address"):
-        address_parts.insert(0, location.address)
-    address = normalize(" ".join(address_parts))
     public_position = location.has_public_position
-    lat = location.latitude if public_position else None
-    lng = location.longitude if public_position else None
+    return EntrySource(
+        location_id=location.id, name=location.name, alternate_name=location.alternate_name,
+        category_code=location.category.code, category_name=location.category.name,
+        department_id=location.department_id,
+        department_short_name=location.department.short_name,
+        services=[(link.service.name, [t.code for t in link.service.taxonomy_terms.all()])
+                  for link in links],
+        groups=[(g.name, g.code) for g in location.target_groups.all()],
+        regions=[d.name for d in (location.district, location.street, location.community) if d],
+        district_id=location.district_id, street_id=location.street_id,
+        community_id=location.community_id,
+        address=location.address if location.field_is_public("address") else None,
+        latitude=location.latitude if public_position else None,
+        longitude=location.longitude if public_position else None,
+        is_free=location.is_free, min_age=location.min_age, max_age=location.max_age,
+        last_verified=location.last_verified,
+    )
+
+
+def entry_fields(source: EntrySource) -> dict:
+    """Return the SearchEntry field values of one public location."""
+    name = normalize(" ".join(filter(None, [source.name, source.alternate_name])))
+    body = normalize(" ".join([
+        source.category_name,
+        source.department_short_name,
+        *(name for name, _ in source.services),
+        *(name for name, _ in source.groups),
+    ]))
+    address_parts = list(source.regions)
+    if source.address is not None:
+        address_parts.insert(0, source.address)
+    address = normalize(" ".join(address_parts))
+    lat, lng = source.latitude, source.longitude
     return text_fields(name, body, address) | {
         "latitude": lat,
         "longitude": lng,
         **position_fields(lat, lng),
-        "category": location.category.code,
-        "category_key": category_key(location.category.code),
-        "department": location.department_id,
-        "district": location.district_id or "",
-        "street": location.street_id or "",
-        "community": location.community_id or "",
-        "target_groups": codes_field(g.code for g in groups),
-        "service_terms": codes_field(
-            t.code for link in links for t in link.service.taxonomy_terms.all()
-        ),
-        "is_free": location.is_free,
-        "min_age": location.min_age,
-        "max_age": location.max_age,
-        "verified": location.last_verified.toordinal() if location.last_verified else 0,
+        "category": source.category_code,
+        "category_key": category_key(source.category_code),
+        "department": source.department_id,
+        "district": source.district_id or "",
+        "street": source.street_id or "",
+        "community": source.community_id or "",
+        "target_groups": codes_field(code for _, code in source.groups),
+        "service_terms": codes_field(code for _, codes in source.services for code in codes),
+        "is_free": source.is_free,
+        "min_age": source.min_age,
+        "max_age": source.max_age,
+        "verified": source.last_verified.toordinal() if source.last_verified else 0,
     }
 
 
@@ -107,26 +160,51 @@ def _is_indexed(location: Location) -> bool:
 @transaction.atomic
 def index_locations(ids) -> None:
     """Bring the index rows of these locations in step with the records."""
-    backend = get_backend()
     ids = list(ids)
-    existing = {e.location_id: e for e in SearchEntry.objects.filter(location_id__in=ids)}
-    written = []
-    for location in _locations(ids):
-        if not _is_indexed(location):
-            continue
-        old = existing.pop(location.id, None)
-        if old is not None:
-            cells.apply([old], -1)
-        entry = SearchEntry(id=old.id if old else None, location=location, **entry_fields(location))
-        entry.save()
-        written.append(entry)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        write_entries(chunk, [source_of(location) for location in _locations(chunk)
+                              if _is_indexed(location)])
+
+
+@transaction.atomic
+def write_entries(location_ids, sources: list[EntrySource]) -> None:
+    """Replace the index rows of these locations by entries made from `sources`.
+
+    `sources` contains the public ones among them, and a location without a source loses its
+    entry. Rows are written in bulk, and their backend index rows and cluster counts follow.
+    """
+    backend = get_backend()
+    location_ids = list(location_ids)
+    old = []
+    for start in range(0, len(location_ids), 500):
+        old.extend(SearchEntry.objects.filter(location_id__in=location_ids[start:start + 500])
+                   .only("id", "latitude", "longitude", "merc_x", "merc_y", "category"))
+    if old:
+        old_ids = [e.id for e in old]
+        backend.delete(old_ids)
+        cells.apply(old, -1)
+        # Plain DELETEs: a queryset delete would send a signal per row.
+        with connection.cursor() as cur:
+            for start in range(0, len(old_ids), 500):
+                chunk = old_ids[start:start + 500]
+                cur.execute(f"DELETE FROM {SearchEntry._meta.db_table} WHERE id IN "
+                            f"({', '.join(['%s'] * len(chunk))})", chunk)
+    rows = [{"location_id": source.location_id, **entry_fields(source)} for source in sources]
+    if not rows:
+        return
+    BulkInsert(SearchEntry).insert(rows)
+    written = [SimpleNamespace(**row) for row in rows]
+    if backend.needs_ids:
+        by_location = {}
+        new_ids = [row["location_id"] for row in rows]
+        for start in range(0, len(new_ids), 500):
+            by_location.update(SearchEntry.objects.filter(
+                location_id__in=new_ids[start:start + 500]).values_list("location_id", "id"))
+        for entry in written:
+            entry.id = by_location[entry.location_id]
+        backend.write(written)
     cells.apply(written, +1)
-    # Whatever is left in `existing` is no longer public or no longer exists. Deleting the rows
-    # drops their backend index rows and cluster counts too (search.signals).
-    if existing:
-        for entry in existing.values():
-            entry.delete()
-    backend.write(written)
 
 
 @transaction.atomic
@@ -142,7 +220,7 @@ def reindex_all(batch_size: int = 500) -> int:
     all_ids = list(Location.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(all_ids), batch_size):
         batch = [
-            SearchEntry(location=location, **entry_fields(location))
+            SearchEntry(location=location, **entry_fields(source_of(location)))
             for location in _locations(all_ids[start : start + batch_size])
             if _is_indexed(location)
         ]

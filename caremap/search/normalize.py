@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import lazy_pinyin
+from pypinyin.seg.simpleseg import seg
 
 # CJK Unified Ideographs and Extension A; enough for names and addresses.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -70,6 +71,23 @@ def grams(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(word, errors="ignore"))
+
+
+def syllables(run: str) -> list[str]:
+    """Return the pinyin syllables of a CJK run, read phrase by phrase as pypinyin reads it.
+
+    pypinyin splits a run into words and reads each word. Words such as 社区, 街道 and 儿童之家
+    recur across names, so each word's reading is cached and a run's reading is joined from them.
+    """
+    result: list[str] = []
+    for word in seg(run):
+        result.extend(_word_syllables(word))
+    return result
+
+
 def pinyin_tokens(text: str, syllables_of=None) -> list[str]:
     """Return pinyin and initials tokens starting at every character of each CJK run.
 
@@ -81,10 +99,10 @@ def pinyin_tokens(text: str, syllables_of=None) -> list[str]:
     for run in runs(text):
         if not is_cjk(run):
             continue
-        syllables = syllables_of(run) if syllables_of else lazy_pinyin(run, errors="ignore")
-        initials = [s[0] for s in syllables if s]
-        for i in range(len(syllables)):
-            tokens.append("".join(syllables[i : i + _PINYIN_SPAN]))
+        readings = (syllables_of or syllables)(run)
+        initials = [s[0] for s in readings if s]
+        for i in range(len(readings)):
+            tokens.append("".join(readings[i : i + _PINYIN_SPAN]))
             tokens.append("".join(initials[i : i + _PINYIN_SPAN]))
     return [t for t in tokens if t.isascii() and t.isalnum()]
 

@@ -92,3 +92,33 @@ def bad_request_response(request):
             status=400, json_dumps_params={"ensure_ascii": False},
         )
     return HttpResponseBadRequest("Malformed request", content_type="text/plain; charset=utf-8")
+
+
+class ApiMethodNotAllowedMiddleware:
+    """Return 405 in the API's JSON error shape for a method an API route does not take.
+
+    Django ninja returns plain text there, but API clients read one JSON shape for every error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import JsonResponse
+
+        from caremap.api.errors import error_body
+
+        response = self.get_response(request)
+        if (response.status_code != 405 or not request.path.startswith("/api/")
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        allowed = response.get("Allow", "")
+        replacement = JsonResponse(
+            error_body("method_not_allowed",
+                       f"此地址不接受 {request.method} 请求，可用：{allowed}",
+                       f"Method {request.method} is not allowed here; allowed: {allowed}"),
+            status=405, json_dumps_params={"ensure_ascii": False},
+        )
+        if allowed:
+            replacement["Allow"] = allowed
+        return replacement

@@ -89,3 +89,25 @@ def test_head_request_allowed(client):
 def test_tile_origin_is_valid_csp_source(settings, url, origin):
     settings.CAREMAP_TILE_LAYER = {**settings.CAREMAP_TILE_LAYER, "url": url}
     assert _tile_origin() == origin
+
+
+@pytest.mark.parametrize("method, path", [
+    ("post", "/api/v1/points"),
+    ("put", "/api/v1/regions"),
+    ("delete", "/api/v1/policies"),
+    ("post", "/api/hsds/services"),
+])
+def test_wrong_method_error_shape(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "GET" in response["Allow"]
+    error = response.json()["error"]
+    assert error["code"] == "method_not_allowed"
+    assert method.upper() in error["message_zh"] and method.upper() in error["message_en"]
+
+
+def test_wrong_method_outside_api_plain(client):
+    response = client.put("/")
+    assert response.status_code == 405
+    assert not response["Content-Type"].startswith("application/json")

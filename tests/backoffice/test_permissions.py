@@ -20,6 +20,7 @@ from .conftest import ROLES, form_data
 ALL_ROLES = ["anonymous", "no_role", *ROLES]
 STAFF = set(ROLES)
 EVERYONE = set(ALL_ROLES)
+IMPORTERS = {"city_admin", "district_admin", "department_editor"}
 
 
 @dataclass
@@ -47,6 +48,35 @@ def _cs(key):
 
 def _corr(key):
     return lambda o: {"correction_id": o[key].pk}
+
+
+def _upload() -> dict:
+    """The upload form's POST data for a dry run of one clean row."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.imports import sheets
+
+    return {"file": SimpleUploadedFile("sheet.csv", sheets.utf8_bom_csv(sheets.CLEAN[:1])),
+            "department": "education", "crs": "wgs84"}
+
+
+def _import_objects(users) -> dict:
+    """A department editor's dry run, and their import of a 南山区 row waiting for review."""
+    from caremap.directory.models import Department
+    from caremap.imports.models import ImportRun
+    from caremap.imports.pipeline import run_import
+    from tests.imports import sheets
+
+    education = Department.objects.get(code="education")
+    editor = users["department_editor"]
+    report = run_import(sheets.utf8_bom_csv(sheets.CLEAN[1:2]), "points.csv", education,
+                        dry_run=False, user=editor)
+    assert report.run.changeset is not None
+    return {
+        "import_run": ImportRun.objects.create(department=education, filename="points.csv",
+                                               source_crs="wgs84", user=editor),
+        "import_changeset": report.run.changeset,
+    }
 
 
 CASES = [
@@ -99,10 +129,21 @@ CASES = [
     Case("api:hsds_service_at_locations", EVERYONE),
     Case("api:hsds_taxonomies", EVERYONE),
     Case("api:hsds_taxonomy_terms", EVERYONE),
-    # Imports check Django's is_staff: city administrators only.
-    Case("imports:upload", {"city_admin"}),
-    Case("imports:run", {"city_admin"}, kwargs=lambda o: {"run_id": o["import_run"].pk}),
-    Case("imports:report", {"city_admin"}, kwargs=lambda o: {"run_id": o["import_run"].pk}),
+    # Imports: the editing roles upload, and a district administrator's or department
+    # editor's import goes to review. A run's report is for its importer, its reviewers and
+    # city administrators.
+    Case("imports:upload", IMPORTERS),
+    Case("imports:upload", IMPORTERS, "post", data=lambda o: _upload(),
+         extra={"allowed_status": 302}),
+    Case("imports:run", {"city_admin", "department_editor"},
+         kwargs=lambda o: {"run_id": o["import_run"].pk}),
+    Case("imports:run", {"city_admin", "department_editor", "reviewer"},
+         kwargs=lambda o: {"run_id": o["import_changeset"].import_run.pk}, label="review"),
+    Case("imports:report", {"city_admin", "department_editor"},
+         kwargs=lambda o: {"run_id": o["import_run"].pk}),
+    Case("imports:report", {"city_admin", "department_editor", "reviewer"},
+         kwargs=lambda o: {"run_id": o["import_changeset"].import_run.pk}, label="review"),
+    # Duplicates and stale records check Django's is_staff: city administrators only.
     Case("imports:duplicates", {"city_admin"}),
     Case("imports:stale", {"city_admin"}),
     # Without an action the view returns 400 once past the permission check.
@@ -140,6 +181,12 @@ CASES = [
          _cs("submitted")),
     Case("backoffice:changeset_return", {"city_admin", "district_admin", "reviewer"}, "post",
          _cs("submitted"), lambda o: {"reason": "电话号码缺区号"}),
+    # A department editor's import of a 南山区 record: outside the 福田区 administrator's scope.
+    Case("backoffice:changeset", STAFF, kwargs=_cs("import_changeset"), label="import"),
+    Case("backoffice:changeset_publish", {"city_admin", "reviewer"}, "post",
+         _cs("import_changeset"), label="import"),
+    Case("backoffice:changeset_return", {"city_admin", "reviewer"}, "post",
+         _cs("import_changeset"), lambda o: {"reason": "地址有误"}, label="import"),
     # Corrections: routed to the record's district and department.
     Case("backoffice:correction", {"city_admin", "district_admin"},
          kwargs=_corr("futian_correction"), label="district"),
@@ -245,8 +292,10 @@ def test_view_permission(client, users, objects, policy, case):
     duplicate = DuplicateCandidate.objects.create(
         run=run, existing=objects["education_point"], department_id="education",
         source_key="row-1", reason="same_name", payload={})
+    if case.name.startswith("imports:") or case.label == "import":
+        objects = {**objects, **_import_objects(users)}
     objects = {**objects, "policy": policy, "article": Article.objects.first(),
-               "project": Project.objects.first(), "import_run": run, "duplicate": duplicate,
+               "project": Project.objects.first(), "duplicate": duplicate,
                "service": Service.objects.public().first(),
                "organization": Organization.objects.public().first()}
     url = reverse(case.name, kwargs=case.kwargs(objects))

@@ -1,4 +1,7 @@
-"""Review workflow, history and rollback, optimistic locking, import change sets."""
+"""Review workflow, history and rollback, optimistic locking.
+
+Import change sets are tested in test_import_changesets.py.
+"""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -120,33 +123,3 @@ def test_concurrent_edits_are_detected_not_overwritten(client, users, futian_poi
     assert response.status_code == 409
     assert "有人在您打开后修改了这条记录" in response.content.decode()
     assert Location.objects.get(pk=futian_point.pk).email == "a@example.cn"
-
-
-def test_import_by_an_editor_is_one_change_set_for_review(users, futian_point):
-    others = list(Location.objects.filter(district_id=futian_point.district_id)
-                  .exclude(pk=futian_point.pk)[:2])
-    changes = [(loc, {"hours_text": "导入的时间"}) for loc in [futian_point, *others]]
-    cs = workflow.record_import(users["district_admin"], changes, "福田区 2026 年更新")
-    assert cs.kind == ChangeSet.Kind.IMPORT
-    assert cs.status == ChangeSet.Status.SUBMITTED
-    assert cs.changes.count() == 3
-    assert not Location.objects.filter(hours_text="导入的时间").exists()
-    workflow.publish(users["reviewer"], cs)
-    assert Location.objects.filter(hours_text="导入的时间").count() == 3
-    assert AuditEvent.objects.filter(action="import", object_id=str(cs.pk)).exists()
-
-
-def test_import_outside_scope_is_refused_whole(users, futian_point, education_point):
-    from django.core.exceptions import PermissionDenied
-
-    changes = [(futian_point, {"hours_text": "x"}), (education_point, {"hours_text": "x"})]
-    with pytest.raises(PermissionDenied):
-        workflow.record_import(users["district_admin"], changes, "越界导入")
-    assert not ChangeSet.objects.filter(kind=ChangeSet.Kind.IMPORT).exists()
-
-
-def test_import_by_a_city_administrator_is_published_at_once(users, futian_point):
-    cs = workflow.record_import(users["city_admin"], [(futian_point, {"hours_text": "全天"})],
-                                "市级导入")
-    assert cs.status == ChangeSet.Status.PUBLISHED
-    assert Location.objects.get(pk=futian_point.pk).hours_text == "全天"

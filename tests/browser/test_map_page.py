@@ -76,3 +76,22 @@ def test_near_me_with_mocked_location(browser, demo_server):
     assert distances == sorted(distances)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_district_tooltip_shows_name_as_text(page, demo_server):
+    # A district name with markup, served in place of the outlines: the tooltip shows the
+    # characters, and no element is made from them.
+    hostile = '<img src="x" id="injected">福田区'
+    outline = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": hostile},
+        "geometry": {"type": "Polygon", "coordinates": [[[114.0, 22.5], [114.1, 22.5],
+                                                         [114.1, 22.6], [114.0, 22.5]]]},
+    }]}
+    page.route("**/outlines.geojson", lambda route: route.fulfill(json=outline))
+    page.goto(demo_server + "/")
+    outline_path = page.locator("path.leaflet-interactive").first
+    outline_path.wait_for(timeout=20_000)
+    outline_path.dispatch_event("mouseover")
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_have_text(hostile, timeout=5_000)
+    assert page.locator("#injected").count() == 0

@@ -193,3 +193,33 @@ def test_each_fixture_lands_once(name, build, source_crs, department_code, lande
     assert (second.counts["created"], second.counts["updated"]) == (0, 0)
     assert second.counts["unchanged"] == landed
     assert _imported(department).count() == landed
+
+
+def _entries(location_ids):
+    from caremap.search.models import SearchEntry
+
+    columns = [f.attname for f in SearchEntry._meta.concrete_fields if f.attname != "id"]
+    return {e["location_id"]: e for e in
+            SearchEntry.objects.filter(location_id__in=location_ids).values(*columns)}
+
+
+def test_import_index_entries_match_rebuild(civil):
+    from caremap.directory.models import Organization, Service, TaxonomyTerm, Visibility
+    from caremap.search.index import index_locations
+
+    # An existing organization (by credit code) whose 亲子关系促进 service is staff-only: the
+    # new point links to it, and the public index must not show it.
+    organization = Organization.objects.create(name="已有机构", credit_code=sheets.CREDIT_OK)
+    hidden = Service.objects.create(organization=organization, name="内部服务",
+                                    visibility=Visibility.STAFF)
+    hidden.taxonomy_terms.add(TaxonomyTerm.objects.get(name="亲子关系促进"))
+    run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    ids = list(_imported(civil).values_list("id", flat=True))
+    assert len(ids) == 4
+    from_import = _entries(ids)
+    assert set(from_import) == set(ids)
+    first = _imported(civil).get(source_id="MZ-001")
+    assert "内部服务" not in from_import[first.id]["body"]
+    assert from_import[first.id]["service_terms"] == ""
+    index_locations(ids)
+    assert _entries(ids) == from_import

@@ -36,3 +36,27 @@ def test_query_terms_expand_synonyms():
 def test_matching_alternatives_drop_longer_forms():
     assert matching_alternatives(["心理", "心理健康", "心理咨询"]) == ["心理"]
     assert matching_alternatives(["特教", "特殊教育"]) == ["特教", "特殊教育"]
+
+
+def test_syllables_match_whole_run_reading():
+    # The per-word cache must not change a reading: every Shenzhen division name, and names
+    # whose characters read differently by phrase (长/重/行/乐/会/都/朝).
+    import csv
+    from pathlib import Path
+
+    from pypinyin import lazy_pinyin
+
+    from caremap.search.normalize import is_cjk, runs, syllables
+
+    data = Path(__file__).resolve().parents[2] / "caremap/regions/data/shenzhen_divisions.csv"
+    with data.open(encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    names += ["长安街道重庆路银行营业厅", "行政服务中心", "会展中心社区", "乐园路都市花园",
+              "朝阳社区长者服务站", "重点青少年成长营", "银行家园", "长大成人"]
+    checked = 0
+    for name in names:
+        for run in runs(name):
+            if is_cjk(run):
+                assert syllables(run) == lazy_pinyin(run, errors="ignore"), run
+                checked += 1
+    assert checked > 850

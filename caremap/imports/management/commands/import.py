@@ -3,7 +3,10 @@
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
+from caremap.backoffice.access import Denied
 
 from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
@@ -22,6 +25,9 @@ class Command(BaseCommand):
                             help="coordinate system of the sheet's coordinates")
         parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
         parser.add_argument("--report", help="also write the report as xlsx to this path")
+        parser.add_argument("--user", help="import as this back-office user (username): rows "
+                            "outside the user's scope are rejected, and a district "
+                            "administrator's or department editor's import goes to review")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
@@ -39,17 +45,29 @@ class Command(BaseCommand):
             department = resolve_department(options["department"])
         except Department.DoesNotExist:
             raise CommandError(f"unknown department {options['department']!r}") from None
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"user not found: {options['user']!r}")
         try:
             report = run_import(path.read_bytes(), path.name, department, options["crs"],
-                                dry_run=options["dry_run"], progress=self._progress)
+                                dry_run=options["dry_run"], user=user, progress=self._progress)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from None
+        except Denied:
+            raise CommandError(f"user {options['user']!r} may not import: only city "
+                               "administrators, district administrators and department "
+                               "editors may") from None
         for finding in report.findings:
             f = finding.as_dict()
             self.stdout.write(f"row {f['row']} {f['column']} {f['code']} ({f['level']}): "
                               f"{f['message_zh']} / {f['message_en']} [{f['value']}]")
         counts = " ".join(f"{k}={v}" for k, v in report.counts.items())
         self.stdout.write(("dry run: " if options["dry_run"] else "") + counts)
+        if report.run.changeset_id:
+            self.stdout.write(f"nothing written yet: sent for review as change set "
+                              f"{report.run.changeset_id}")
         if options["report"]:
             from caremap.imports.report import report_xlsx
 

@@ -46,7 +46,8 @@
   fetch(config.outlines).then(function (r) { return r.json(); }).then(function (geojson) {
     L.geoJSON(geojson, {
       style: { color: "#2b6a8f", weight: 1.5, fillColor: "#e8f1f6", fillOpacity: 0.5 },
-      onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); },
+      // As text: Leaflet would read a string as HTML.
+      onEachFeature: function (feature, layer) { layer.bindTooltip(el("span", "", feature.properties.name)); },
     }).addTo(map).bringToBack();
   });
 
