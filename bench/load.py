@@ -7,7 +7,7 @@ Starts `caremap serve` (gunicorn, production settings) on 127.0.0.1 with the dem
 fresh SQLite file (or DATABASE_URL), runs locust headless from a second process, and writes
 the figures to bench/out/load.json. All visitors come from 127.0.0.1, so the per-client API
 limit is raised for the run (CAREMAP_RATE_LIMIT_API). The limit stays on, counted in the
-database cache, as in production.
+database, as in production.
 """
 
 import argparse

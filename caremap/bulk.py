@@ -83,7 +83,7 @@ class BulkInsert:
                 fixed = convert(constant)  # once, not per row
                 values = [convert(row[name]) if name in row else fixed for row in rows]
             prepared.append(values)
-        table_rows = list(zip(*prepared))
+        table_rows = list(zip(*prepared, strict=True))
         for start in range(0, len(table_rows), _BATCH):
             self._write(table_rows[start:start + _BATCH])
 

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "caremap.backoffice.sessions.SessionTimeoutMiddleware",
     "caremap.backoffice.access.DenialAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -165,7 +166,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rate-limit and login-failure counters: one table every worker process shares.
+    # Login-failure counters: one table every worker process shares. Rate limits are counted
+    # in their own table (backoffice.RateCounter).
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "caremap_cache",
@@ -207,8 +209,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/backoffice/login/"
 
-# Staff sessions end after 8 hours (CAREMAP_SESSION_SECONDS) and when the browser closes.
+# Staff sessions end 8 hours after sign-in (CAREMAP_SESSION_SECONDS), after 30 minutes without a
+# request (CAREMAP_SESSION_IDLE_SECONDS, 0 turns it off) and when the browser closes. Both
+# limits are enforced by caremap.backoffice.sessions.
 SESSION_COOKIE_AGE = int(os.environ.get("CAREMAP_SESSION_SECONDS", 8 * 3600))
+CAREMAP_SESSION_IDLE_SECONDS = int(os.environ.get("CAREMAP_SESSION_IDLE_SECONDS", 30 * 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -241,6 +246,10 @@ CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 
+# Seconds a worker process keeps the back office's holiday table before reading it again. The
+# process that saves a change drops its copy at once, and the others see it within this time.
+CAREMAP_HOLIDAY_CACHE_SECONDS = int(os.environ.get("CAREMAP_HOLIDAY_CACHE_SECONDS", "300"))
+
 # The city this deployment serves (NBS code), its map centre (WGS-84 lat, lng) and zoom.
 CAREMAP_CITY_CODE = "440300"
 CAREMAP_MAP_CENTER = (22.60, 114.10)
@@ -248,7 +257,7 @@ CAREMAP_MAP_ZOOM = 10
 
 # --- back office and abuse limits ---
 
-# Cache alias of the counters shared by every worker (rate limits, failed logins).
+# Cache alias of the failed-login counters shared by every worker.
 CAREMAP_SHARED_CACHE = "shared"
 
 

@@ -44,6 +44,19 @@ def _block_network():
     socket.socket.connect_ex = _real_connect_ex
 
 
+@pytest.fixture(autouse=True)
+def _empty_holiday_table():
+    """Cache an empty holiday table, so schedules evaluate in tests without database access.
+
+    Saving or deleting a Holiday drops the cache, and the next evaluation reads the database.
+    """
+    from caremap.directory import holidays
+
+    holidays.use_table({})
+    yield
+    holidays.invalidate()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load divisions, vocabularies, content and the demo data set into the test database."""

@@ -132,6 +132,15 @@ def can_view_audit(user) -> bool:
     return role_of(user) == Role.CITY_ADMIN
 
 
+def can_view_staff_statistics(user) -> bool:
+    """Return whether the user may open the staff statistics dashboard and data sets.
+
+    Every back-office role may, because the data sets are counts over records every role may
+    read. The dashboard's list of stale records is narrowed to the role's editing scope.
+    """
+    return staff_role(user) is not None
+
+
 class Denied(PermissionDenied):
     def __init__(self, what: str, object_id: str = "") -> None:
         super().__init__(what)

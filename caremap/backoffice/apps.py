@@ -9,7 +9,7 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from caremap.imports.pipeline import location_changed
 
-        from . import audit, logs, workflow  # noqa: F401  (connect their signal receivers)
+        from . import audit, logs, sessions, workflow  # noqa: F401  (connect their signal receivers)
 
         location_changed.connect(workflow.record_import_version,
                                  dispatch_uid="backoffice.record_import_version")

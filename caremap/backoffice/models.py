@@ -181,3 +181,28 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} {self.location_id}"
+
+
+class RateCounter(models.Model):
+    """Requests one client made in one fixed rate-limit window, shared by every worker process.
+
+    ratelimit.count_request() adds to `count` with an UPDATE ... SET count = count + 1, so
+    concurrent requests never lose an increment (tests/backoffice/test_ratelimit.py).
+    """
+
+    scope = models.CharField(max_length=16)
+    client = models.CharField(max_length=64)
+    # The window's number since the epoch: time.time() // window seconds.
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    # When the window is over and the row may be deleted.
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "client", "window"],
+                                    name="rate_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.client} {self.window}: {self.count}"

@@ -1,18 +1,23 @@
-"""Rate limits on the public API and the public forms, counted in the shared cache.
+"""Rate limits on the public API and the public forms, counted in the database.
 
-Fixed windows per client address: the count for (scope, client, window) lives in the database
-cache, so every worker process adds to the same count. Limits come from settings
-(CAREMAP_RATE_LIMITS), which read the environment.
+Fixed windows per client address: the count for (scope, client, window) is a RateCounter row,
+so every worker process adds to the same count. The increment is one UPDATE ... SET count =
+count + 1 inside a transaction, so concurrent requests never lose a count. Limits come from
+settings (CAREMAP_RATE_LIMITS), which read the environment.
 """
 
+import datetime
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import caches
+from django.db import IntegrityError, router, transaction
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 
 from caremap.api.errors import error_body
+
+from .models import RateCounter
 
 logger = logging.getLogger(__name__)
 
@@ -27,21 +32,45 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:64]
 
 
+def count_request(scope: str, client: str, window_seconds: int, using: str | None = None,
+                  now: float | None = None) -> int:
+    """Add one request to the client's counter for the current window; return the new count.
+
+    On PostgreSQL the UPDATE locks the row until commit, so the count read back is this
+    request's own. SQLite runs the whole transaction under its write lock (BEGIN IMMEDIATE).
+    """
+    now = time.time() if now is None else now
+    window = int(now // window_seconds)
+    database = using or router.db_for_write(RateCounter)
+    counters = RateCounter.objects.using(database)
+    this_window = counters.filter(scope=scope, client=client, window=window)
+
+    with transaction.atomic(using=database):
+        if this_window.update(count=F("count") + 1):
+            return this_window.values_list("count", flat=True).get()
+
+        # First request of the window: create the row, unless another worker just did.
+        expires = datetime.datetime.fromtimestamp((window + 1) * window_seconds, datetime.UTC)
+        try:
+            with transaction.atomic(using=database):
+                counters.create(scope=scope, client=client, window=window, count=1,
+                                expires=expires)
+        except IntegrityError:
+            this_window.update(count=F("count") + 1)
+            return this_window.values_list("count", flat=True).get()
+
+    # Once per client and window, after the counting transaction so that it holds no other
+    # row locks: drop the rows of windows that are over.
+    counters.filter(expires__lt=datetime.datetime.fromtimestamp(now, datetime.UTC)).delete()
+    return 1
+
+
 def hit(scope: str, request) -> bool:
     """Count one request; return False when the client is over the scope's limit."""
-    limit, window = settings.CAREMAP_RATE_LIMITS[scope]
+    limit, window_seconds = settings.CAREMAP_RATE_LIMITS[scope]
     if limit <= 0:
         return True
-    cache = caches[settings.CAREMAP_SHARED_CACHE]
-    key = f"rate:{scope}:{client_address(request)}:{int(time.time() // window)}"
-    if cache.add(key, 1, window + 5):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
-    return count <= limit
+    return count_request(scope, client_address(request), window_seconds) <= limit
 
 
 def _scope(request) -> str | None:

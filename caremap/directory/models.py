@@ -8,6 +8,7 @@ arrived in is kept in `source_crs`.
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from caremap.regions.models import Division
 
@@ -271,6 +272,31 @@ class ServiceAtLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} @ {self.location_id}"
+
+
+class Holiday(models.Model):
+    """A date of the State Council's holiday arrangement, entered by the back office.
+
+    An entry overrides the chinese-calendar package for its date. In a year the package lacks, the
+    table's entries are taken as the whole arrangement (see holidays.py).
+    """
+
+    class Kind(models.TextChoices):
+        PUBLIC_HOLIDAY = "holiday", _("Public holiday")
+        MAKEUP_WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=32, blank=True,
+                            help_text=_("The holiday it belongs to, for example 春节."))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday calendar date")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".rstrip()
 
 
 # Prefetch of a location's service links with their services in one query. A chained

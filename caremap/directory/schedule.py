@@ -4,15 +4,13 @@ A schedule is {"mon": [["09:00", "12:00"], ...], ..., "holidays": "closed" | "op
 "24:00" ends a day; an interval whose end is before its start runs past midnight into the next
 day. On China's public holidays a schedule with "holidays": "closed" is closed, and on a
 make-up working day (调休上班) the Monday-to-Friday pattern applies whatever the weekday.
+Which days those are comes from holidays.py: the back office's table, then chinese-calendar.
 """
 
 import datetime
-import logging
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-
-logger = logging.getLogger(__name__)
+from .holidays import holiday_state
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -23,23 +21,9 @@ def _minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def _holiday_state(day: datetime.date) -> tuple[bool, bool]:
-    """Return (is public holiday, is make-up working day); both False outside the calendar."""
-    try:
-        # get_holiday_detail gives (True, None) for an ordinary weekend, a name for a holiday.
-        off, holiday_name = chinese_calendar.get_holiday_detail(day)
-        holiday = off and holiday_name is not None
-        workday_swap = chinese_calendar.is_workday(day) and day.weekday() >= 5
-    except NotImplementedError:
-        # chinese_calendar has data only for the years the State Council has published.
-        logger.warning("holiday calendar has no data year=%d", day.year)
-        return False, False
-    return holiday, workday_swap
-
-
 def _intervals_for(schedule: dict, day: datetime.date) -> list[tuple[int, int]]:
     """Return the day's open intervals in minutes since midnight (end may exceed 1440)."""
-    holiday, workday_swap = _holiday_state(day)
+    holiday, workday_swap = holiday_state(day)
     if holiday and schedule.get("holidays") == "closed":
         return []
     key = "mon" if workday_swap else DAYS[day.weekday()]

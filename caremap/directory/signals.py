@@ -1,10 +1,14 @@
-"""Keep the search index in step with every write to a service point or what it links to."""
+"""Keep the search index in step with every write to a service point or what it links to.
+
+Also drop the cached holiday table when a Holiday row changes.
+"""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Location, Service, ServiceAtLocation
+from . import holidays
+from .models import Holiday, Location, Service, ServiceAtLocation
 
 
 def _reindex_later(location_ids) -> None:
@@ -37,3 +41,12 @@ def service_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=ServiceAtLocation)
 def service_link_changed(sender, instance, **kwargs):
     _reindex_later([instance.location_id])
+
+
+@receiver(post_save, sender=Holiday)
+@receiver(post_delete, sender=Holiday)
+def holiday_changed(sender, **kwargs):
+    # Drop the cache now, and again after commit in case another request of this process read
+    # the table in between.
+    holidays.invalidate()
+    transaction.on_commit(holidays.invalidate)

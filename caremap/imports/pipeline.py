@@ -545,9 +545,9 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
 
     For a district administrator or a department editor, rows outside their scope are
     rejected, and instead of writing, the good rows go to review as one import change set
-    (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for a user whose role may not import,
-    readers.UnreadableFile for a file that cannot be read and ValueError for an unknown
-    coordinate system. `progress(done, total)` is called as rows are checked.
+    (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for
+    a user whose role may not import, readers.UnreadableFile for a file that cannot be read and
+    ValueError for an unknown coordinate system. `progress(done, total)` is called as rows are checked.
     """
     if source_crs not in SYSTEMS:
         raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")

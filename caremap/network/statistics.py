@@ -113,9 +113,12 @@ def stale_by_district(today: datetime.date | None = None) -> Dataset:
     )
 
 
-def stale_records(today: datetime.date | None = None, limit: int = 200) -> list[Location]:
+def stale_records(today: datetime.date | None = None, limit: int = 200,
+                  locations=None) -> list[Location]:
+    """Return open records not verified since the cutoff, from `locations` (default: all)."""
     cutoff = stale_cutoff(today)
-    return list(Location.objects.exclude(status=Location.Status.CLOSED)
+    locations = Location.objects.all() if locations is None else locations
+    return list(locations.exclude(status=Location.Status.CLOSED)
                 .filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))
                 .select_related("district", "street").order_by("last_verified", "name")[:limit])
 

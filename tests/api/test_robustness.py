@@ -91,7 +91,7 @@ def test_tile_origin_is_valid_csp_source(settings, url, origin):
     assert _tile_origin() == origin
 
 
-@pytest.mark.parametrize("method, path", [
+@pytest.mark.parametrize(("method", "path"), [
     ("post", "/api/v1/points"),
     ("put", "/api/v1/regions"),
     ("delete", "/api/v1/policies"),
@@ -104,7 +104,8 @@ def test_wrong_method_error_shape(client, method, path):
     assert "GET" in response["Allow"]
     error = response.json()["error"]
     assert error["code"] == "method_not_allowed"
-    assert method.upper() in error["message_zh"] and method.upper() in error["message_en"]
+    assert method.upper() in error["message_zh"]
+    assert method.upper() in error["message_en"]
 
 
 def test_wrong_method_outside_api_plain(client):

@@ -112,12 +112,6 @@ CASES = [
     Case("api:list_projects", EVERYONE),
     Case("api:post_navigator", EVERYONE, "post", data=lambda o: {"age": 8, "local_hukou": True},
          extra={"json": True}),
-    # The staff statistics dashboard checks Django's is_staff, which only city administrators
-    # hold (see roles.assign_role).
-    Case("stats-dashboard", {"city_admin"}),
-    # A staff-only data set returns 404 to others, so its name is not confirmed.
-    Case("stats-csv", {"city_admin"}, kwargs=lambda o: {"name": "points-by-street"},
-         label="staff", extra={"denied_status": 404}),
     Case("api:list_clusters", EVERYONE, extra={"query": {"zoom": "10"}}),
     Case("offline", EVERYONE),
     Case("saved", EVERYONE),
@@ -208,6 +202,16 @@ CASES = [
          _corr("education_correction"), lambda o: {"reason": "信息无误"}, label="department"),
 ]
 
+# --- Staff statistics: every back-office role ---
+CASES += [
+    Case("stats-dashboard", STAFF),
+    # A staff-only data set returns 404 to others, so its name is not confirmed.
+    Case("stats-csv", STAFF, kwargs=lambda o: {"name": "points-by-street"},
+         label="staff", extra={"denied_status": 404}),
+    Case("stats-csv", STAFF, kwargs=lambda o: {"name": "stale-by-district"},
+         label="stale", extra={"denied_status": 404}),
+]
+
 # Admin pages other than the per-model ones: the Django admin is for city administrators.
 ADMIN_CASES = {
     "admin:index": "", "admin:app_list": "auth", "admin:password_change": "",
@@ -233,6 +237,17 @@ ADMIN_ACTIONS = {
     "imports.columnmapping": {"delete_selected"},
     "imports.importrun": {"delete_selected"},
 }
+
+# --- Directory reference tables in the admin ---
+ADMIN_ACTIONS["directory.holiday"] = {"delete_selected"}
+
+
+def _reference_object(model):
+    from caremap.directory.models import Holiday
+
+    if model is Holiday:
+        return Holiday.objects.create(date="2027-01-01", kind=Holiday.Kind.PUBLIC_HOLIDAY)
+    return None
 
 
 def _login(client, users, role):
@@ -337,6 +352,7 @@ def _admin_object(model):
         if model is ImportRun:
             obj = ImportRun.objects.create(department_id="education", filename="a.csv",
                                            source_crs="wgs84")
+        obj = obj or _reference_object(model)
     return obj
 
 

@@ -122,12 +122,10 @@ def test_api_rate_limit_error_shape(client, settings):
     assert error["message_zh"]
     assert error["message_en"]
     assert response["Retry-After"] == "60"
-    # The counter lives in the database cache table, shared by every worker process.
-    from django.db import connection
+    # The counter is a database row, shared by every worker process.
+    from caremap.backoffice.models import RateCounter
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM caremap_cache")
-        assert cursor.fetchone()[0] >= 1
+    assert RateCounter.objects.get(scope="api", client="10.1.1.1").count == 3
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

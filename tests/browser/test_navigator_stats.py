@@ -13,10 +13,13 @@ pytestmark = pytest.mark.browser
 
 STAFF_USER = "statsadmin"
 STAFF_PASSWORD = "browser-test-password-6"  # noqa: S105 - a throw-away user of the test server
+# An analyst: the dashboard is open to every back-office role, not only Django staff.
 CREATE_STAFF = (
     "from django.contrib.auth.models import User\n"
+    "from caremap.backoffice.roles import assign_role\n"
     f"User.objects.filter(username='{STAFF_USER}').delete()\n"
-    f"User.objects.create_user('{STAFF_USER}', password='{STAFF_PASSWORD}', is_staff=True)\n"
+    f"assign_role(User.objects.create_user('{STAFF_USER}', password='{STAFF_PASSWORD}'), "
+    "'analyst')\n"
 )
 
 
@@ -59,10 +62,10 @@ def test_dashboard_draws_charts(page, demo_server):
                    env=SERVER_ENV, check=True, capture_output=True,
                    cwd=Path(__file__).resolve().parents[2])
     errors = _watch_errors(page)
-    page.goto(demo_server + "/admin/login/?next=/stats/dashboard/")
+    page.goto(demo_server + "/backoffice/login/?next=/stats/dashboard/")
     page.fill("input[name=username]", STAFF_USER)
     page.fill("input[name=password]", STAFF_PASSWORD)
-    page.click("input[type=submit]")
+    page.click("button[type=submit]")
     page.wait_for_url("**/stats/dashboard/")
 
     canvases = page.locator("canvas[data-dataset]")

@@ -71,7 +71,7 @@ def test_saved_mapping_reads_department_headers():
 
 
 def _with_department_column(departments) -> bytes:
-    rows = [[*row, department] for row, department in zip(sheets.CLEAN, departments)]
+    rows = [[*row, department] for row, department in zip(sheets.CLEAN, departments, strict=True)]
     return sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"])
 
 
@@ -85,7 +85,7 @@ def test_import_department_from_sheet(tmp_path):
     assert run.department_id == "civil-affairs"
 
 
-@pytest.mark.parametrize("departments, message", [
+@pytest.mark.parametrize(("departments", "message"), [
     (["民政", "教育", "民政"], "names 教育, 民政, not exactly one"),
     (["", "", ""], "names none, not exactly one"),
     (["民政", "税务", "民政"], "unknown department: '税务'"),
