@@ -25,7 +25,8 @@ def _cell(lat: float, lng: float) -> tuple[int, int]:
 class DuplicateFinder:
     def __init__(self) -> None:
         self.by_address: dict[tuple[str, str], list[tuple[str, object]]] = defaultdict(list)
-        self.grid: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+        # Places by (cell, normalised name): a row is compared only with places of its own name.
+        self.grid: dict[tuple[int, int, str], list[tuple]] = defaultdict(list)
         rows = Location.objects.values_list(
             "id", "department_id", "name", "address", "latitude", "longitude",
             "organization__credit_code",
@@ -37,7 +38,7 @@ class DuplicateFinder:
         if credit and address:
             self.by_address[(credit, _compact(address))].append((department, ident))
         if lat is not None:
-            self.grid[_cell(lat, lng)].append((department, ident, _compact(name), lat, lng))
+            self.grid[(*_cell(lat, lng), _compact(name))].append((department, ident, lat, lng))
 
     def add(self, location: Location | None, payload: dict) -> None:
         """Add a row about to be written; its record may not exist yet (location None)."""
@@ -61,10 +62,9 @@ class DuplicateFinder:
         row, col = _cell(lat, lng)
         for dr in (-1, 0, 1):
             for dc in (-1, 0, 1):
-                for other_department, ident, other_name, olat, olng in self.grid.get(
-                        (row + dr, col + dc), []):
+                for other_department, ident, olat, olng in self.grid.get(
+                        (row + dr, col + dc, name), []):
                     if other_department != department and ident is not None \
-                            and other_name == name \
                             and haversine_m(lat, lng, olat, olng) <= NEAR_M:
                         return Location.objects.get(id=ident), "same_name_nearby"
         return None
