@@ -1,26 +1,29 @@
 """Login throttling: after too many failed logins for one username or from one client, further
 attempts are refused for a while, even with the right password.
 
-Counters live in the shared cache (the database cache in every deployment), so all worker
-processes see the same count.
+Counts are RateCounter rows incremented by one atomic UPDATE (ratelimit.count_recent), so all
+worker processes add to the same count and concurrent failures are all counted.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 
-from .ratelimit import client_address
+from .ratelimit import client_address, count_recent, recent_count
+
+USER_SCOPE = "login-user"
+ADDRESS_SCOPE = "login-addr"
 
 
-def _cache():
-    return caches[settings.CAREMAP_SHARED_CACHE]
-
-
-def _keys(username: str, request) -> list[str]:
-    keys = [f"login-fail:user:{username.strip().lower()[:150]}"]
+def _keys(username: str, request) -> list[tuple[str, str]]:
+    """Return the (scope, client) counters of a login attempt: the username's and the client's."""
+    # A digest fits any username into the counter's 64 characters.
+    user = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    keys = [(USER_SCOPE, user)]
     if request is not None:
-        keys.append(f"login-fail:addr:{client_address(request)}")
+        keys.append((ADDRESS_SCOPE, client_address(request)))
     return keys
 
 
@@ -30,19 +33,16 @@ def _limit() -> tuple[int, int]:
 
 def is_locked(username: str, request) -> bool:
     limit, _ = _limit()
-    cache = _cache()
-    return any((cache.get(key) or 0) >= limit for key in _keys(username, request))
+    return any(recent_count(scope, client) >= limit for scope, client in _keys(username, request))
 
 
 def note_failure(username: str, request) -> bool:
     """Count one failed login; return True when this failure locks the account or client."""
     limit, seconds = _limit()
-    cache = _cache()
     locked = False
-    for key in _keys(username, request):
-        count = (cache.get(key) or 0) + 1
-        # Each failure restarts the window, so a slow guesser stays locked out.
-        cache.set(key, count, seconds)
+    for scope, client in _keys(username, request):
+        # Each failure restarts the period, so a slow guesser stays locked out.
+        count = count_recent(scope, client, seconds)
         locked = locked or count == limit
     return locked
 

@@ -12,7 +12,7 @@ import time
 
 from django.conf import settings
 from django.db import IntegrityError, router, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.http import HttpResponse, JsonResponse
 
 from caremap.api.errors import error_body
@@ -63,6 +63,45 @@ def count_request(scope: str, client: str, window_seconds: int, using: str | Non
     # row locks: drop the rows of windows that are over.
     counters.filter(expires__lt=datetime.datetime.fromtimestamp(now, datetime.UTC)).delete()
     return 1
+
+
+def count_recent(scope: str, client: str, seconds: int, using: str | None = None,
+                 now: float | None = None) -> int:
+    """Add one event to a counter that lasts `seconds` after the client's latest event.
+
+    Returns the new count. Unlike `count_request`'s fixed windows, every event restarts the
+    period, so a client that keeps failing stays counted. One row per (scope, client), window 0.
+    """
+    now = time.time() if now is None else now
+    current = datetime.datetime.fromtimestamp(now, datetime.UTC)
+    expires = current + datetime.timedelta(seconds=seconds)
+    database = using or router.db_for_write(RateCounter)
+    row = RateCounter.objects.using(database).filter(scope=scope, client=client, window=0)
+    # Every expression in one UPDATE reads the row as it was, so an expired count restarts at 1.
+    add_one = {"count": Case(When(expires__lt=current, then=Value(1)), default=F("count") + 1),
+               "expires": expires}
+
+    with transaction.atomic(using=database):
+        if row.update(**add_one):
+            return row.values_list("count", flat=True).get()
+        try:
+            with transaction.atomic(using=database):
+                RateCounter.objects.using(database).create(scope=scope, client=client, window=0,
+                                                           count=1, expires=expires)
+        except IntegrityError:
+            row.update(**add_one)
+            return row.values_list("count", flat=True).get()
+    return 1
+
+
+def recent_count(scope: str, client: str, now: float | None = None) -> int:
+    """Return a `count_recent` counter's count, 0 once its period is over."""
+    now = time.time() if now is None else now
+    current = datetime.datetime.fromtimestamp(now, datetime.UTC)
+    found = (RateCounter.objects.filter(scope=scope, client=client, window=0,
+                                        expires__gte=current)
+             .values_list("count", flat=True).first())
+    return found or 0
 
 
 def hit(scope: str, request) -> bool:

@@ -13,7 +13,7 @@ from django.db import connections
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from caremap.backoffice.models import RateCounter
-from caremap.backoffice.ratelimit import count_request, hit
+from caremap.backoffice.ratelimit import count_recent, count_request, hit, recent_count
 
 THREADS = 8
 REQUESTS_PER_THREAD = 25
@@ -145,3 +145,31 @@ def test_hit_without_limit_counts_nothing(rf, settings):
 
     assert hit("api", rf.get("/api/v1/points", REMOTE_ADDR="10.0.0.9")) is True
     assert not RateCounter.objects.exists()
+
+
+def test_concurrent_failures_all_counted(shared_database):
+    now = 1_800_000_000.0
+
+    def fail():
+        return [count_recent("concurrency", "clerk", 900, using=shared_database.alias, now=now)
+                for _ in range(REQUESTS_PER_THREAD)]
+
+    counts = shared_database.run(fail, THREADS)
+
+    total = THREADS * REQUESTS_PER_THREAD
+    assert sorted(counts) == list(range(1, total + 1))
+
+
+@pytest.mark.django_db
+def test_recent_count_restarts_after_quiet_period():
+    now = 1_800_000_000.0
+
+    assert count_recent("login-user", "clerk", 900, now=now) == 1
+    # Each event extends the period, so events 800 s apart keep adding up.
+    assert count_recent("login-user", "clerk", 900, now=now + 800) == 2
+    assert count_recent("login-user", "clerk", 900, now=now + 1600) == 3
+    assert recent_count("login-user", "clerk", now=now + 1600 + 900) == 3
+    assert recent_count("login-user", "clerk", now=now + 1600 + 901) == 0
+    # After a quiet period the count starts again.
+    assert count_recent("login-user", "clerk", 900, now=now + 1600 + 901) == 1
+    assert recent_count("login-user", "other", now=now) == 0
