@@ -49,17 +49,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database_url(data_dir: Path) -> str:
+def _serve_database(*statements: str) -> str | None:
+    """Run statements on the server's own PostgreSQL database (`<test name>_serve`)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{data_dir / 'serve.sqlite3'}"
+        return None
     import psycopg
 
     name = url.rsplit("/", 1)[1].split("?")[0] + "_serve"
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+        for statement in statements:
+            conn.execute(f"{statement} {name}")
     return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _database_url(data_dir: Path) -> str:
+    fresh = _serve_database("DROP DATABASE IF EXISTS", "CREATE DATABASE")
+    return fresh or f"sqlite:///{data_dir / 'serve.sqlite3'}"
 
 
 def production_env(data_dir: Path, **extra) -> dict:
@@ -106,3 +112,5 @@ def stop(server: Server) -> None:
         server.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait(timeout=30)
+    _serve_database("DROP DATABASE IF EXISTS")
