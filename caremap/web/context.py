@@ -3,14 +3,20 @@ from django.conf import settings
 from caremap.directory.models import Location
 
 
-def demo_banner_shown() -> bool:
-    """Show the 演示数据 banner when configured, or ("auto") while any demo point exists."""
+def demo_banner_shown() -> str | None:
+    """Return which 演示数据 banner to show: "all", "some" (demo points among real ones) or None.
+
+    CAREMAP_DEMO_BANNER forces "all" (1, true, on) or None (0, false, off); "auto" shows one
+    while any demo point exists, "some" once real records have been added beside them.
+    """
     setting = str(settings.CAREMAP_DEMO_BANNER).lower()
     if setting in ("1", "true", "on"):
-        return True
+        return "all"
     if setting in ("0", "false", "off"):
-        return False
-    return Location.objects.filter(is_demo=True).exists()
+        return None
+    if not Location.objects.filter(is_demo=True).exists():
+        return None
+    return "some" if Location.objects.filter(is_demo=False).exists() else "all"
 
 
 def site(request) -> dict:

@@ -130,3 +130,20 @@ def test_share_link_uses_configured_base(client, settings):
     point = Location.objects.order_by("name").first()
     html = client.get(f"/points/{point.id}/").content.decode()
     assert f'value="https://caremap.example.org/points/{point.id}/"' in html
+
+
+def test_banner_after_real_records_added(client, settings):
+    settings.CAREMAP_DEMO_BANNER = "auto"
+    all_demo = client.get("/").content.decode()
+    assert "本站显示的服务点均为演示生成" in all_demo
+
+    real = Location.objects.filter(is_demo=True).first()
+    real.pk = None
+    real.is_demo = False
+    real.save()
+    mixed = client.get("/").content.decode()
+    assert "标有“演示”的服务点为演示生成" in mixed
+    assert "本站显示的服务点均为演示生成" not in mixed
+
+    Location.objects.filter(is_demo=True).delete()
+    assert BANNER_ZH not in client.get("/").content.decode()
