@@ -225,6 +225,23 @@ def test_import_index_entries_match_rebuild(civil):
     assert _entries(ids) == from_import
 
 
+def test_import_entry_text_order_matches_rebuild(civil):
+    from caremap.search.index import index_locations
+
+    rows = [list(row) for row in sheets.CLEAN]
+    # Code order (migrant-children, pupils) differs from the vocabulary's order (中小学生 first).
+    rows[0][8] = "流动儿童、中小学生、社区儿童"
+    rows[0][9] = "心理服务网络搭建、亲子关系促进、兴趣范围拓展"
+    run_import(sheets.utf8_bom_csv(rows), "民政.csv", civil, dry_run=False)
+    ids = list(_imported(civil).values_list("id", flat=True))
+    from_import = _entries(ids)
+    index_locations(ids)
+    rebuilt = _entries(ids)
+    for location_id in ids:
+        assert rebuilt[location_id]["body"] == from_import[location_id]["body"]
+        assert rebuilt[location_id]["grams"] == from_import[location_id]["grams"]
+
+
 def test_bulk_creation_announced_once(civil):
     sent = []
 
