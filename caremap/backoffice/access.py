@@ -98,7 +98,7 @@ def can_review(user, changeset) -> bool:
     """Publish or return: a reviewing role whose scope covers every record in the set.
 
     Nobody but a city administrator reviews their own change set. For an import change set,
-    the records are its stored rows.
+    the records are its stored rows and the live records they would update.
     """
     role = staff_role(user)
     if role is None or role.role not in REVIEWER_ROLES:
@@ -107,9 +107,10 @@ def can_review(user, changeset) -> bool:
         return False
     if role.role == Role.DISTRICT_ADMIN:
         if changeset.kind == ChangeSet.Kind.IMPORT:
+            from caremap.imports.review import run_in_scope
+
             run = getattr(changeset, "import_run", None)
-            return run is not None and all(
-                row_in_scope(role, payload) for _, payload in run.pending_rows)
+            return run is not None and run_in_scope(role, run)
         return all(in_scope(role, change.location) for change in changeset.changes.all())
     return True
 

@@ -20,6 +20,7 @@ REASONS = {
                                "the row's district is outside your scope"),
     "department_outside_scope": (ERROR, "该行所属部门不在您的权限范围内",
                                  "the row's department is outside your scope"),
+    "value_too_long": (ERROR, "内容超过该列允许的最大长度", "value longer than the column allows"),
     "coordinates_swapped": (WARNING, "经纬度填反，已交换", "latitude and longitude swapped; corrected"),
     "coordinates_missing": (WARNING, "缺少坐标", "coordinates are missing"),
     "coordinates_outside_district": (WARNING, "坐标距地址所在区超过 1 公里",

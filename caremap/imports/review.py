@@ -83,6 +83,25 @@ def drop_matches_outside_scope(role, rows: list[tuple[int, dict]], findings: lis
     return in_scope
 
 
+def run_in_scope(role, run: ImportRun) -> bool:
+    """Return whether a reviewed run's stored rows, and the records they update, are in scope.
+
+    A row can move a record from another district into the role's district, so the record's
+    own district is checked as well as the row's.
+    """
+    from caremap.backoffice.access import row_in_scope
+
+    rows = run.pending_rows
+    if not all(row_in_scope(role, payload) for _row, payload in rows):
+        return False
+    existing = pipeline._existing({(p["department"], p["source_id"]) for _row, p in rows})
+    for _row, payload in rows:
+        current = existing.get((payload["department"], payload["source_id"]))
+        if current is not None and not row_in_scope(role, {**payload, **current[1]}):
+            return False
+    return True
+
+
 def _digest(snapshot: dict) -> str:
     text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from caremap.directory.hours import UnparseableHours, parse_hours
-from caremap.directory.models import Department, TaxonomyTerm
+from caremap.directory.models import Department, Location, Organization, Phone, TaxonomyTerm
 from caremap.directory.taxonomies import CATEGORY, SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo import crs as crs_module
 from caremap.search.normalize import normalize
@@ -26,6 +26,21 @@ OUTCOMES = {
     "unreachable": "unreachable", "无法联系": "unreachable", "联系不上": "unreachable",
     "closed": "closed", "已关闭": "closed", "关闭": "closed",
 }
+
+
+# Payload fields stored in length-limited columns: (sheet field named in a finding, column).
+# PostgreSQL rejects a longer value and would fail the whole import, so the row is rejected.
+_LIMITED_COLUMNS = {
+    "name": ("name", Location._meta.get_field("name")),
+    "address": ("address", Location._meta.get_field("address")),
+    "hours_text": ("hours", Location._meta.get_field("hours_text")),
+    "email": ("email", Location._meta.get_field("email")),
+    "verified_by": ("verified_by", Location._meta.get_field("verified_by")),
+    "source_id": ("source_id", Location._meta.get_field("source_id")),
+    "organization": ("organization", Organization._meta.get_field("name")),
+}
+_PHONE_LIMITS = [Phone._meta.get_field(name).max_length
+                 for name in ("number", "tel", "extension")]
 
 
 def match_key(name: str, address: str) -> str:
@@ -92,6 +107,8 @@ class RowValidator:
 
     def clean(self, row: int, cells: list[str]) -> tuple[dict | None, list[Finding]]:
         findings: list[Finding] = []
+        # PostgreSQL text cannot contain NUL characters, and no sheet value needs one.
+        cells = [cell.replace("\x00", "") for cell in cells]
 
         def flag(field: str, value: str, code: str) -> None:
             # A field the sheet lacks is named by its default header.
@@ -139,10 +156,23 @@ class RowValidator:
 
         source_id, _ = self._get(cells, "source_id")
         payload["source_id"] = source_id or match_key(name, address)
+        self._check_lengths(payload, flag)
 
         if any(f.level == ERROR for f in findings):
             return None, findings
         return payload, findings
+
+    @staticmethod
+    def _check_lengths(payload, flag) -> None:
+        for key, (field, column) in _LIMITED_COLUMNS.items():
+            value = payload[key]
+            if key == "organization" and value == payload["name"]:
+                continue  # An organization named after its point would repeat the finding.
+            if len(value) > column.max_length:
+                flag(field, f"{value[:column.max_length]}…", "value_too_long")
+        for phone in payload["phones"]:
+            if any(len(part) > limit for part, limit in zip(phone, _PHONE_LIMITS, strict=True)):
+                flag("phone", phone[0], "value_too_long")
 
     def _clean_place(self, cells, payload, flag) -> None:
         street, _ = self._get(cells, "street")

@@ -101,11 +101,15 @@ def source_of(location: Location) -> EntrySource:
 def entry_fields(source: EntrySource) -> dict:
     """Return the SearchEntry field values of one public location."""
     name = normalize(" ".join(filter(None, [source.name, source.alternate_name])))
+    # Sorted, so an entry built from an import's rows equals one built from the saved record,
+    # whose links the database returns in no fixed order.
+    services = sorted(source.services, key=lambda service: (service[1], service[0]))
+    groups = sorted(source.groups, key=lambda group: group[1])
     body = normalize(" ".join([
         source.category_name,
         source.department_short_name,
-        *(name for name, _ in source.services),
-        *(name for name, _ in source.groups),
+        *(name for name, _ in services),
+        *(name for name, _ in groups),
     ]))
     address_parts = list(source.regions)
     if source.address is not None:

@@ -98,6 +98,9 @@ class ApiMethodNotAllowedMiddleware:
     """Return 405 in the API's JSON error shape for a method an API route does not take.
 
     Django ninja returns plain text there, but API clients read one JSON shape for every error.
+    Django ninja registers GET routes without HEAD, although an HTTP server is expected to
+    answer HEAD wherever it answers GET (the pages do). A HEAD request that such a route
+    rejects is therefore run as a GET, and the body is dropped.
     """
 
     def __init__(self, get_response):
@@ -109,10 +112,13 @@ class ApiMethodNotAllowedMiddleware:
         from caremap.api.errors import error_body
 
         response = self.get_response(request)
-        if (response.status_code != 405 or not request.path.startswith("/api/")
-                or response.get("Content-Type", "").startswith("application/json")):
+        if response.status_code != 405 or not request.path.startswith("/api/"):
             return response
         allowed = response.get("Allow", "")
+        if request.method == "HEAD" and "GET" in (m.strip() for m in allowed.split(",")):
+            return self._head_as_get(request)
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
         replacement = JsonResponse(
             error_body("method_not_allowed",
                        f"此地址不接受 {request.method} 请求，可用：{allowed}",
@@ -122,3 +128,14 @@ class ApiMethodNotAllowedMiddleware:
         if allowed:
             replacement["Allow"] = allowed
         return replacement
+
+    def _head_as_get(self, request):
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        # Content-Length, set by CommonMiddleware, keeps the GET body's length.
+        if not response.streaming:
+            response.content = b""
+        return response

@@ -108,6 +108,25 @@ def test_wrong_method_error_shape(client, method, path):
     assert method.upper() in error["message_en"]
 
 
+@pytest.mark.parametrize("path", [
+    "/api/v1/points", "/api/v1/regions", "/api/v1/clusters?bbox=113.7,22.4,114.7,22.9&zoom=10",
+])
+def test_api_head_answered_like_get(client, path):
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head["Content-Length"] == get["Content-Length"]
+    assert head.content == b""
+
+
+def test_api_head_on_post_route_405(client):
+    response = client.head("/api/v1/navigator")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "POST" in response["Allow"]
+
+
 def test_wrong_method_outside_api_plain(client):
     response = client.put("/")
     assert response.status_code == 405

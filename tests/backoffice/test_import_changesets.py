@@ -226,6 +226,25 @@ def test_district_admin_review_scope(users):
     assert not access.can_review(reviewer, city_wide)
 
 
+def test_district_reviewer_scope_covers_matched_records(users):
+    from caremap.backoffice import access
+
+    _import(users["city_admin"], sheets.CLEAN[1:2])
+    record = Location.objects.get(department_id=EDUCATION, source_id="MZ-002")
+    # An editor's row that moves the 南山区 record MZ-002 to a 福田区 address and position.
+    moved = list(sheets.CLEAN[0])
+    moved[0] = "MZ-002"
+    changeset = _import(users["department_editor"], [moved]).run.changeset
+    reviewer = users["district_admin"]
+    assert not access.can_edit(reviewer, record)
+    assert not access.can_review(reviewer, changeset)
+    with pytest.raises(Denied):
+        workflow.publish(reviewer, changeset)
+    record.refresh_from_db()
+    assert record.district_id != "440304"
+    assert access.can_review(users["reviewer"], changeset)
+
+
 def test_city_admin_import_written_and_audited(users):
     report = _import(users["city_admin"], sheets.CLEAN)
     assert report.run.changeset is None

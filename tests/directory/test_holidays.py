@@ -213,6 +213,7 @@ def test_command_load_replace(tmp_path):
     ("date,kind,name\n2027-03-03,rest,x\n", "line 2: invalid kind 'rest'"),
     ("day,type\n2027-03-03,holiday\n", "missing header"),
     ("date,kind\n2027-03-03,holiday\n2027-03-03,workday\n", "more than once: 2027-03-03"),
+    ("date,kind,name\n2027-03-03,holiday," + "春" * 33 + "\n", "line 2: name .* longer than 32"),
 ])
 def test_command_load_rejects_bad_file(tmp_path, text, message):
     Holiday.objects.create(date=_day("2027-01-01"), kind=HOLIDAY)
@@ -234,6 +235,13 @@ def test_command_add_and_remove(capsys):
     assert not Holiday.objects.exists()
     with pytest.raises(CommandError, match="not in the holiday table"):
         call_command("holidays", "remove", "2027-03-03")
+
+
+@pytest.mark.django_db
+def test_command_add_rejects_long_name():
+    with pytest.raises(CommandError, match="longer than 32 characters"):
+        call_command("holidays", "add", "2027-03-03", "holiday", "春" * 33)
+    assert not Holiday.objects.exists()
 
 
 @pytest.mark.django_db

@@ -225,6 +225,47 @@ def test_import_index_entries_match_rebuild(civil):
     assert _entries(ids) == from_import
 
 
+@pytest.mark.parametrize(("column", "value", "header"), [
+    (0, "X" * 65, "编号"),
+    (1, "长" * 201, "机构名称"),
+    (3, "深圳市福田区莲花街道福中路" + "号" * 300, "地址"),
+    (7, "周一至周五 9:00-12:00" + "。" * 300, "服务时间"),
+])
+def test_too_long_value_rejects_row(civil, column, value, header):
+    rows = [list(row) for row in sheets.CLEAN]
+    rows[0][column] = value
+    report = run_import(sheets.utf8_bom_csv(rows), "民政.csv", civil, dry_run=False)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.level == "error"] == [
+        (2, header, "value_too_long")]
+    assert (report.counts["created"], report.counts["rejected"]) == (2, 1)
+    assert _imported(civil).count() == 2
+
+
+def test_nul_characters_dropped(civil):
+    rows = [list(row) for row in sheets.CLEAN]
+    rows[0][1] = "莲花街道\x00测试儿童之家"
+    report = run_import(sheets.utf8_bom_csv(rows), "民政.csv", civil, dry_run=False)
+    assert report.counts["created"] == 3
+    assert _imported(civil).filter(name="莲花街道测试儿童之家").exists()
+
+
+def test_import_entry_text_order_matches_rebuild(civil):
+    from caremap.search.index import index_locations
+
+    rows = [list(row) for row in sheets.CLEAN]
+    # Code order (migrant-children, pupils) differs from the vocabulary's order (中小学生 first).
+    rows[0][8] = "流动儿童、中小学生、社区儿童"
+    rows[0][9] = "心理服务网络搭建、亲子关系促进、兴趣范围拓展"
+    run_import(sheets.utf8_bom_csv(rows), "民政.csv", civil, dry_run=False)
+    ids = list(_imported(civil).values_list("id", flat=True))
+    from_import = _entries(ids)
+    index_locations(ids)
+    rebuilt = _entries(ids)
+    for location_id in ids:
+        assert rebuilt[location_id]["body"] == from_import[location_id]["body"]
+        assert rebuilt[location_id]["grams"] == from_import[location_id]["grams"]
+
+
 def test_bulk_creation_announced_once(civil):
     sent = []
 

@@ -33,6 +33,16 @@ def _check_kind(text: str, where: str) -> str:
     return kind
 
 
+NAME_MAX_LENGTH = Holiday._meta.get_field("name").max_length
+
+
+def _check_name(text: str, where: str) -> str:
+    name = text.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise CommandError(f"{where}: name {name!r} is longer than {NAME_MAX_LENGTH} characters")
+    return name
+
+
 def read_csv(path: Path) -> list[tuple[datetime.date, str, str]]:
     """Read and check a CSV file with the header date,kind,name (UTF-8, with or without BOM)."""
     try:
@@ -45,7 +55,7 @@ def read_csv(path: Path) -> list[tuple[datetime.date, str, str]]:
                 where = f"{path} line {number}"
                 rows.append((_parse_date(row["date"] or "", where),
                              _check_kind(row["kind"] or "", where),
-                             (row.get("name") or "").strip()))
+                             _check_name(row.get("name") or "", where)))
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"failed to read {path}: {error}") from None
     dates = [row[0] for row in rows]
@@ -102,6 +112,7 @@ class Command(BaseCommand):
 
     def handle_add(self, date, kind, name="", **options):
         day = _parse_date(date, "date")
+        name = _check_name(name, "name")
         entry, created = Holiday.objects.update_or_create(date=day,
                                                           defaults={"kind": kind, "name": name})
         self.stdout.write(f"{'added' if created else 'changed'} {entry}")
