@@ -282,3 +282,84 @@ def test_bulk_creation_announced_once(civil):
     assert ids == sorted(str(i) for i in _imported(civil).values_list("id", flat=True))
     assert len(ids) == report.counts["created"] == 4
     assert run == report.run
+
+
+def _in_thread(work):
+    """Run `work` on a database connection of its own, committing as a worker process would."""
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001  (reported by the assert below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+def test_simultaneous_imports_create_once(civil):
+    # Two uploads of one sheet at the same moment (a double-clicked button) must create each
+    # record once. On PostgreSQL each upload runs on a connection of its own and commits.
+    import threading
+
+    from django.db import connection
+
+    from caremap.backoffice.models import AuditEvent
+    from caremap.imports.models import ImportRun
+    from caremap.search.models import SearchEntry
+
+    rows = [[f"RACE-{i}", f"并发测试站{i}", *row[2:]] for i, row in enumerate(sheets.CLEAN * 50)]
+    data = sheets.utf8_bom_csv(rows)
+    if connection.vendor == "sqlite":
+        # The in-memory test database answers a second connection's write with "table is
+        # locked" instead of waiting, so the uploads run one after the other here; SQLite's
+        # writers never overlap (BEGIN IMMEDIATE).
+        for _ in range(2):
+            run_import(data, "race.csv", civil, dry_run=False)
+        assert Location.objects.filter(source_id__startswith="RACE-").count() == len(rows)
+        return
+
+    start = threading.Barrier(2)
+
+    def upload():
+        start.wait()
+        run_import(data, "race.csv", civil, dry_run=False)
+
+    uploads = [_in_thread(upload) for _ in range(2)]
+    for thread, _errors in uploads:
+        thread.join()
+    counted = []
+    thread, _ = _in_thread(lambda: counted.append(
+        Location.objects.filter(source_id__startswith="RACE-").count()))
+    thread.join()
+
+    def clean_up():
+        # Committed by the threads, so the test's rollback would not remove them.
+        imported = Location.objects.filter(source_id__startswith="RACE-")
+        organizations = list(imported.values_list("organization_id", flat=True).distinct())
+        for entry in SearchEntry.objects.filter(location__in=imported):
+            entry.delete()  # drops its cluster counts too
+        imported.delete()
+        from caremap.directory.models import Organization, Service
+
+        Service.objects.filter(organization_id__in=organizations).delete()
+        Organization.objects.filter(id__in=organizations).delete()
+        runs = ImportRun.objects.filter(filename="race.csv")
+        AuditEvent.objects.filter(object_type="import_run",
+                                  object_id__in=[str(i) for i in runs.values_list("id", flat=True)]
+                                  ).delete()
+        runs.delete()
+
+    thread, cleanup_errors = _in_thread(clean_up)
+    thread.join()
+    assert [errors for _thread, errors in uploads] == [[], []]
+    assert cleanup_errors == []
+    assert counted == [len(rows)]
