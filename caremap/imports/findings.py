@@ -42,6 +42,8 @@ REASONS = {
     "service_unknown": (WARNING, "服务内容不在词表中", "service content not in the vocabulary"),
     "date_invalid": (WARNING, "日期无法识别", "date not recognised"),
     "age_invalid": (WARNING, "年龄应为 0 到 17 的整数", "age should be a whole number 0 to 17"),
+    "fee_unknown": (WARNING, "是否免费无法识别，按未说明导入",
+                    "whether it is free not recognised; imported as not stated"),
     "outcome_unknown": (WARNING, "核实结果无法识别", "verification outcome not recognised"),
     "duplicate_across_departments": (WARNING, "其他部门已有同一服务点，待合并",
                                      "another department already lists this place; held for merge"),

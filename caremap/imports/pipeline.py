@@ -54,7 +54,7 @@ locations_created = Signal()
 # Payload fields stored on Location as they are.
 PLAIN_FIELDS = (
     "name", "address", "latitude", "longitude", "source_crs", "email", "hours_text", "schedule",
-    "description", "min_age", "max_age", "verified_by", "verification_outcome",
+    "description", "min_age", "max_age", "is_free", "verified_by", "verification_outcome",
 )
 
 
@@ -354,7 +354,7 @@ class Writer:
             community_id=payload["community"], address=row["address"],
             latitude=row["latitude"] if public_position else None,
             longitude=row["longitude"] if public_position else None,
-            is_free=True, min_age=row["min_age"], max_age=row["max_age"],
+            is_free=row["is_free"], min_age=row["min_age"], max_age=row["max_age"],
             last_verified=row["last_verified"],
         )
 
@@ -517,6 +517,9 @@ def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "duplicates": 0}
     findings: list[Finding] = []
     rows = [(row, payload) for row, payload in run.pending_rows]
+    for _, payload in rows:
+        # Rows staged before imports read a fee column stated no fee.
+        payload.setdefault("is_free", None)
     _apply(rows, run.department, user, run, counts, findings)
     return counts, findings
 

@@ -26,6 +26,13 @@ OUTCOMES = {
     "unreachable": "unreachable", "无法联系": "unreachable", "联系不上": "unreachable",
     "closed": "closed", "已关闭": "closed", "关闭": "closed",
 }
+# Fee cells that answer "is it free?" whatever the column asks.
+FEE_WORDS = {
+    "免费": True, "全免": True, "全部免费": True, "不收费": True, "无偿": True,
+    "收费": False, "部分收费": False, "有偿": False, "需收费": False,
+}
+# A bare yes or no: its meaning depends on whether the header asks "free?" or "charged?".
+YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 
 
 def match_key(name: str, address: str) -> str:
@@ -126,6 +133,7 @@ class RowValidator:
         self._clean_hours(cells, payload, flag)
         self._clean_vocabularies(cells, payload, flag)
         self._clean_verification(cells, payload, flag)
+        self._clean_fee(cells, payload, flag)
 
         organization, _ = self._get(cells, "organization")
         payload["organization"] = organization or name
@@ -247,4 +255,18 @@ class RowValidator:
         if outcome and outcome not in OUTCOMES:
             flag("verification_outcome", outcome, "outcome_unknown")
 
-
+    def _clean_fee(self, cells, payload, flag) -> None:
+        """Set `is_free`: True or False where the row states it, else None (not stated)."""
+        text, header = self._get(cells, "is_free")
+        payload["is_free"] = None
+        value = unicodedata.normalize("NFKC", text).strip().lower()
+        if not value:
+            return
+        if value in FEE_WORDS:
+            payload["is_free"] = FEE_WORDS[value]
+        elif value in YES_NO:
+            # 是 under 是否免费 means free, but under 是否收费 or 收费 it means charges apply.
+            asks_charges = "收费" in header and "免费" not in header
+            payload["is_free"] = YES_NO[value] != asks_charges
+        else:
+            flag("is_free", text, "fee_unknown")
