@@ -76,10 +76,14 @@ class RowValidator:
         self.area_code = area_code
         # {field: (column index, header text)}; the first column of a field wins.
         self.columns: dict[str, tuple[int, str]] = {}
+        # {header: reason code} of non-empty headers whose column is not read, in sheet order.
+        self.unread: dict[str, str] = {}
         for index, header in enumerate(headers):
             field = field_for(header, saved_columns)
             if field and field not in self.columns:
                 self.columns[field] = (index, header)
+            elif header.strip():
+                self.unread.setdefault(header, "column_repeated" if field else "column_unmapped")
         self.categories = _terms_by_name(CATEGORY)
         self.groups = _terms_by_name(TARGET_GROUP)
         self.contents = _terms_by_name(SERVICE_CONTENT)
@@ -89,6 +93,10 @@ class RowValidator:
             self.departments[d.short_name] = d.code
             self.departments[d.name] = d.code
         self.matcher = places.AddressMatcher()
+
+    def column_findings(self, header_row: int) -> list[Finding]:
+        """Return one warning for each header whose column the import does not read."""
+        return [Finding(header_row, header, "", code) for header, code in self.unread.items()]
 
     def _get(self, cells: list[str], field: str) -> tuple[str, str]:
         """Return (value, header) of a field in a row; ("", "") when the sheet lacks it."""

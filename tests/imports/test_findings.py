@@ -1,0 +1,61 @@
+"""Findings that keep an import from silently dropping or overriding values in a sheet."""
+
+import io
+
+import openpyxl
+import pytest
+
+from caremap.directory.models import Department, Location
+from caremap.imports.pipeline import run_import
+
+from . import sheets
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def civil():
+    return Department.objects.get(code="civil-affairs")
+
+
+def test_unmapped_columns_reported_once(civil):
+    headers = [*sheets.HEADERS, "联糸电话", "", "备注"]
+    rows = [[*row, "0755-1", "x", "备注文字"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    unread = [(f.row, f.column, f.value, f.code) for f in report.findings
+              if f.code.startswith("column_")]
+    assert unread == [(1, "备注", "", "column_unmapped"), (1, "联糸电话", "", "column_unmapped")]
+    assert all(f.level == "warning" for f in report.findings if f.code.startswith("column_"))
+    assert report.counts["created"] == 3
+    assert report.counts["warnings"] == len(report.findings)
+
+
+def test_repeated_field_column_reported(civil):
+    headers = [*sheets.HEADERS, "电话"]
+    rows = [[*row, "13900139000"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=True)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
+        (1, "电话", "column_repeated")]
+
+
+def test_unmapped_column_after_title_rows(civil):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["深圳市民政局服务点名单"])
+    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", "负责人"])
+    sheet.append(["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+                  "114.0469", "22.5522", "张三"])
+    data = io.BytesIO()
+    book.save(data)
+    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=True)
+    assert report.as_rows() == [(2, "负责人", "column_unmapped")]
+
+
+def test_finding_messages_in_both_languages():
+    from caremap.imports.findings import Finding
+
+    for code in ("column_unmapped", "column_repeated"):
+        message = Finding(1, "备注", "", code).as_dict()
+        assert message["level"] == "warning"
+        assert message["message_zh"]
+        assert message["message_en"]
