@@ -24,6 +24,10 @@ REASONS = {
                         "column header not recognised; the column was not imported"),
     "column_repeated": (WARNING, "前面已有一列提供同一字段，本列未导入",
                         "an earlier column gives the same field; this column was not imported"),
+    "department_differs": (WARNING,
+                           "该行写明的部门（≠ 左侧）与导入所选部门（≠ 右侧）不同，该行按其写明的部门处理",
+                           "the row names a department (left of ≠) other than the one chosen for "
+                           "the import (right of ≠); the row is treated as that department's"),
     "coordinates_swapped": (WARNING, "经纬度填反，已交换", "latitude and longitude swapped; corrected"),
     "coordinates_missing": (WARNING, "缺少坐标", "coordinates are missing"),
     "coordinates_outside_district": (WARNING, "坐标距地址所在区超过 1 公里",

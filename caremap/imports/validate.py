@@ -127,6 +127,10 @@ class RowValidator:
                 flag("department", department_text, "department_unknown")
             else:
                 payload["department"] = self.departments[department_text]
+                if payload["department"] != self.department.code:
+                    # The row keeps the department it names, and the report names both.
+                    flag("department", f"{department_text} ≠ {self.department.short_name}",
+                         "department_differs")
 
         category_text, _ = self._get(cells, "category")
         category = self.categories.get(category_text) or self.categories.get(

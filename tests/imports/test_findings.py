@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 
 from caremap.directory.models import Department, Location
 from caremap.imports.pipeline import run_import
@@ -59,3 +60,27 @@ def test_finding_messages_in_both_languages():
         assert message["level"] == "warning"
         assert message["message_zh"]
         assert message["message_en"]
+
+
+def test_command_department_differs_from_row(tmp_path):
+    rows = [[*sheets.CLEAN[0], "教育"], [*sheets.CLEAN[1], "卫健"]]
+    source = tmp_path / "g.csv"
+    source.write_bytes(sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"]))
+    out = io.StringIO()
+    call_command("import", str(source), "--department", "卫健", stdout=out, stderr=io.StringIO())
+    lines = [line for line in out.getvalue().splitlines() if "department_differs" in line]
+    assert lines == ["row 2 部门 department_differs (warning): "
+                     "该行写明的部门（≠ 左侧）与导入所选部门（≠ 右侧）不同，该行按其写明的部门处理 / "
+                     "the row names a department (left of ≠) other than the one chosen for the "
+                     "import (right of ≠); the row is treated as that department's [教育 ≠ 卫健]"]
+    assert Location.objects.get(source_id="MZ-001", is_demo=False).department_id == "education"
+    assert Location.objects.get(source_id="MZ-002", is_demo=False).department_id == "health"
+
+
+def test_department_named_by_code_not_flagged(civil):
+    rows = [[*row, name] for row, name in zip(sheets.CLEAN, ["民政", "民政局", "civil-affairs"],
+                                                strict=True)]
+    report = run_import(sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"]), "a.csv",
+                        civil, dry_run=True)
+    assert [f for f in report.findings if f.code == "department_differs"] == []
+    assert report.counts["valid"] == 3
