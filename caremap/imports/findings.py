@@ -13,6 +13,9 @@ REASONS = {
     "category_unknown": (ERROR, "类别不在词表中，且该部门没有默认类别",
                          "category not in the vocabulary and the department has no default"),
     "coordinates_invalid": (ERROR, "坐标不是有效的数字", "coordinates are not valid numbers"),
+    "coordinates_out_of_range": (ERROR, "坐标超出有效范围（纬度 -90 到 90，经度 -180 到 180）",
+                                 "coordinates out of range (latitude -90 to 90, "
+                                 "longitude -180 to 180)"),
     "coordinates_outside_city": (ERROR, "坐标不在本市范围内", "coordinates lie outside the city"),
     "duplicate_row": (ERROR, "与本文件中前面的一行重复", "repeats an earlier row of this file"),
     "department_unknown": (ERROR, "部门名称无法识别", "department not recognised"),

@@ -190,8 +190,12 @@ class RowValidator:
             return
 
         lat, lng = places.parse_degrees(lat_text), places.parse_degrees(lng_text)
-        if lat is None or lng is None or not (-90 <= lat <= 90 or -90 <= lng <= 90):
+        if lat is None or lng is None:
             flag(coordinate_field, raw, "coordinates_invalid")
+            return
+        if not (places.in_degree_range(lat, lng) or places.in_degree_range(lng, lat)):
+            # Numbers, but no position on Earth in either order.
+            flag(coordinate_field, raw, "coordinates_out_of_range")
             return
         if not places.in_city_bounds(lat, lng) and places.in_city_bounds(lng, lat):
             flag(coordinate_field, raw, "coordinates_swapped")

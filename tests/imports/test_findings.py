@@ -84,3 +84,27 @@ def test_department_named_by_code_not_flagged(civil):
                         civil, dry_run=True)
     assert [f for f in report.findings if f.code == "department_differs"] == []
     assert report.counts["valid"] == 3
+
+
+def test_coordinates_out_of_range(civil):
+    headers = ["编号", "机构名称", "类别", "地址", "经度", "纬度", "经纬度"]
+    rows = [
+        ["R-1", "甲站", "儿童之家", "深圳市福田区莲花街道", "200", "95", ""],
+        ["R-2", "乙站", "儿童之家", "深圳市福田区莲花街道", "200", "22.5", ""],
+        ["R-3", "丙站", "儿童之家", "深圳市福田区莲花街道", "-181", "-91", ""],
+        ["R-4", "丁站", "儿童之家", "深圳市福田区莲花街道", "", "", "114.0469,95"],
+        ["R-5", "戊站", "儿童之家", "深圳市福田区莲花街道", "东经114", "22.5", ""],
+        ["R-6", "己站", "儿童之家", "深圳市福田区莲花街道", "22.5522", "114.0469", ""],
+    ]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "r.csv", civil, dry_run=True)
+    assert report.as_rows() == [
+        (2, "纬度", "coordinates_out_of_range"),
+        (3, "纬度", "coordinates_out_of_range"),
+        (4, "纬度", "coordinates_out_of_range"),
+        (5, "经纬度", "coordinates_out_of_range"),
+        (6, "纬度", "coordinates_invalid"),
+        (7, "纬度", "coordinates_swapped"),
+    ]
+    assert report.findings[0].value == "95,200"
+    assert report.findings[3].value == "114.0469,95"
+    assert report.counts["rejected"] == 5
