@@ -104,3 +104,34 @@ def test_point_page_hides_unknown_cost(civil, client):
     assert "免费" not in pages["MZ-004"]
     assert "收费" not in pages["MZ-004"]
     assert "费用" not in pages["MZ-004"]
+
+
+def test_review_shows_fee_change(civil):
+    from caremap.imports import review
+    from caremap.imports.models import ImportRun
+    from caremap.imports.validate import RowValidator
+
+    run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    headers = [*sheets.HEADERS, "是否免费"]
+    payload, findings = RowValidator(civil, headers, "wgs84").clean(2, [*sheets.CLEAN[0], "否"])
+    assert findings == []
+    run = ImportRun.objects.create(department=civil, filename="a.csv", dry_run=False,
+                                   pending_rows=[[2, payload]])
+    summary = review.pending_changes(run)
+    assert summary["updated"] == 1
+    fields = summary["records"][0]["fields"]
+    assert [(f["field"], f["before"], f["after"]) for f in fields] == [("is_free", "是", "否")]
+
+
+def test_rows_staged_before_fee_column_apply(civil):
+    from caremap.imports.models import ImportRun
+    from caremap.imports.pipeline import apply_stored
+    from caremap.imports.validate import RowValidator
+
+    payload, _ = RowValidator(civil, sheets.HEADERS, "wgs84").clean(2, list(sheets.CLEAN[0]))
+    del payload["is_free"]  # what a run staged by an earlier version stored
+    run = ImportRun.objects.create(department=civil, filename="a.csv", dry_run=False,
+                                   pending_rows=[[2, payload]])
+    counts, _ = apply_stored(run)
+    assert counts["created"] == 1
+    assert _fees(civil) == {"MZ-001": None}
