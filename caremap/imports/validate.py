@@ -26,7 +26,7 @@ OUTCOMES = {
     "unreachable": "unreachable", "无法联系": "unreachable", "联系不上": "unreachable",
     "closed": "closed", "已关闭": "closed", "关闭": "closed",
 }
-# Fee cells that answer "is it free?" whatever the column asks.
+# Fee cells whose meaning does not depend on the column header.
 FEE_WORDS = {
     "免费": True, "全免": True, "全部免费": True, "不收费": True, "无偿": True,
     "收费": False, "部分收费": False, "有偿": False, "需收费": False,
