@@ -160,7 +160,8 @@ class Location(models.Model):
     # Eligibility, in whole years of age; null means no bound.
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    is_free = models.BooleanField(default=True)
+    # True free of charge, False charges apply, None when no source has stated it.
+    is_free = models.BooleanField(null=True, blank=True, default=None)
     fee_description = models.CharField(max_length=300, blank=True)
     accessibility = models.CharField(max_length=300, blank=True)
     wheelchair_accessible = models.BooleanField(null=True, blank=True)

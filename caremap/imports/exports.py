@@ -18,9 +18,11 @@ from .mapping import export_headers
 COLUMNS = (
     "source_id", "department", "name", "organization", "credit_code", "category", "address",
     "street", "community", "phone", "longitude", "latitude", "hours", "target_groups",
-    "services", "email", "description", "min_age", "max_age", "last_verified", "verified_by",
-    "verification_outcome",
+    "services", "email", "description", "min_age", "max_age", "is_free", "last_verified",
+    "verified_by", "verification_outcome",
 )
+# 是否免费 cells: the import reads 是 as free, 否 as charged and an empty cell as not stated.
+FEE_CELLS = {True: "是", False: "否", None: ""}
 
 
 def export_queryset(ids=None):
@@ -67,6 +69,7 @@ def record(location: Location) -> dict:
         "description": _public(location, "description", location.description),
         "min_age": "" if location.min_age is None else str(location.min_age),
         "max_age": "" if location.max_age is None else str(location.max_age),
+        "is_free": FEE_CELLS[location.is_free],
         "last_verified": location.last_verified.isoformat() if location.last_verified else "",
         "verified_by": location.verified_by,
         "verification_outcome": location.verification_outcome,

@@ -7,7 +7,7 @@ import unicodedata
 FIELDS = (
     "source_id", "name", "organization", "credit_code", "department", "category", "address",
     "district", "street", "community", "phone", "longitude", "latitude", "lnglat", "hours",
-    "target_groups", "services", "email", "description", "min_age", "max_age",
+    "target_groups", "services", "email", "description", "min_age", "max_age", "is_free",
     "last_verified", "verified_by", "verification_outcome",
 )
 
@@ -33,6 +33,8 @@ DEFAULT_HEADERS = {
     "邮箱": "email", "电子邮箱": "email",
     "简介": "description", "机构简介": "description",
     "最小年龄": "min_age", "最大年龄": "max_age",
+    "是否免费": "is_free", "免费": "is_free", "收费情况": "is_free", "是否收费": "is_free",
+    "收费": "is_free",
     "核实日期": "last_verified", "核实人": "verified_by", "核实结果": "verification_outcome",
 }
 

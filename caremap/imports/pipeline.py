@@ -54,7 +54,7 @@ locations_created = Signal()
 # Payload fields stored on Location as they are.
 PLAIN_FIELDS = (
     "name", "address", "latitude", "longitude", "source_crs", "email", "hours_text", "schedule",
-    "description", "min_age", "max_age", "verified_by", "verification_outcome",
+    "description", "min_age", "max_age", "is_free", "verified_by", "verification_outcome",
 )
 
 
@@ -354,7 +354,7 @@ class Writer:
             community_id=payload["community"], address=row["address"],
             latitude=row["latitude"] if public_position else None,
             longitude=row["longitude"] if public_position else None,
-            is_free=True, min_age=row["min_age"], max_age=row["max_age"],
+            is_free=row["is_free"], min_age=row["min_age"], max_age=row["max_age"],
             last_verified=row["last_verified"],
         )
 
@@ -524,6 +524,9 @@ def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "duplicates": 0}
     findings: list[Finding] = []
     rows = [(row, payload) for row, payload in run.pending_rows]
+    for _, payload in rows:
+        # Rows staged before imports read a fee column stated no fee.
+        payload.setdefault("is_free", None)
     _apply(rows, run.department, user, run, counts, findings)
     return counts, findings
 
@@ -572,7 +575,7 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                              area_code=settings.CAREMAP_AREA_CODE)
     counts = {"rows": len(table.rows), "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
               "rejected": 0, "duplicates": 0, "warnings": 0}
-    findings: list[Finding] = []
+    findings: list[Finding] = validator.column_findings(table.header_row)
     good: list[tuple[int, dict]] = []
     seen: dict[tuple[str, str], int] = {}
     for done, (row, cells) in enumerate(table.rows, start=1):

@@ -146,6 +146,11 @@ def parse_degrees(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def in_degree_range(lat: float, lng: float) -> bool:
+    """Return whether the pair is a position on Earth: |lat| <= 90 and |lng| <= 180 degrees."""
+    return -90.0 <= lat <= 90.0 and -180.0 <= lng <= 180.0
+
+
 def split_pair(cell: str) -> tuple[str, str] | None:
     """Split a "lng,lat" cell into its two parts."""
     parts = re.split(r"[,，\s;；]+", unicodedata.normalize("NFKC", cell or "").strip())

@@ -30,6 +30,8 @@ class Table:
     # (row number as the spreadsheet shows it, cell texts)
     rows: list[tuple[int, list[str]]]
     encoding: str = ""
+    # Row number of the last header row, as the spreadsheet numbers it.
+    header_row: int = 1
 
 
 def decode_csv(data: bytes) -> tuple[str, str]:
@@ -97,7 +99,7 @@ def _table_from_grid(grid: list[list[str]], saved: dict | None, row_offset: int 
         (index + row_offset, row) for index, row in enumerate(grid)
         if index > last and any(cell for cell in row)
     ]
-    return Table(headers, rows)
+    return Table(headers, rows, header_row=last + row_offset)
 
 
 def read_csv(data: bytes, saved: dict | None = None) -> Table:

@@ -35,7 +35,7 @@ FIELD_LABELS = {
     "phones": HEADERS["phone"], "email": HEADERS["email"], "hours_text": HEADERS["hours"],
     "schedule": _("Opening hours (parsed)"), "target_groups": HEADERS["target_groups"],
     "services": HEADERS["services"], "description": HEADERS["description"],
-    "min_age": HEADERS["min_age"], "max_age": HEADERS["max_age"],
+    "min_age": HEADERS["min_age"], "max_age": HEADERS["max_age"], "is_free": HEADERS["is_free"],
     "last_verified": HEADERS["last_verified"], "verified_by": HEADERS["verified_by"],
     "verification_outcome": HEADERS["verification_outcome"],
 }
@@ -166,6 +166,8 @@ def _readable(field: str, value, names: dict) -> str | None:
         return "、".join(names.get(code, code) for code in value)
     if field == "phones":
         return "；".join(number for number, _tel, _extension in value)
+    if field == "is_free":
+        return "是" if value else "否"
     if field == "schedule":
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

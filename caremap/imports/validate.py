@@ -26,6 +26,13 @@ OUTCOMES = {
     "unreachable": "unreachable", "无法联系": "unreachable", "联系不上": "unreachable",
     "closed": "closed", "已关闭": "closed", "关闭": "closed",
 }
+# Fee cells whose meaning does not depend on the column header.
+FEE_WORDS = {
+    "免费": True, "全免": True, "全部免费": True, "不收费": True, "无偿": True,
+    "收费": False, "部分收费": False, "有偿": False, "需收费": False,
+}
+# A bare yes or no: its meaning depends on whether the header asks "free?" or "charged?".
+YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 
 
 # Payload fields stored in length-limited columns: (sheet field named in a finding, column).
@@ -84,10 +91,14 @@ class RowValidator:
         self.area_code = area_code
         # {field: (column index, header text)}; the first column of a field wins.
         self.columns: dict[str, tuple[int, str]] = {}
+        # {header: reason code} of non-empty headers whose column is not read, in sheet order.
+        self.unread: dict[str, str] = {}
         for index, header in enumerate(headers):
             field = field_for(header, saved_columns)
             if field and field not in self.columns:
                 self.columns[field] = (index, header)
+            elif header.strip():
+                self.unread.setdefault(header, "column_repeated" if field else "column_unmapped")
         self.categories = _terms_by_name(CATEGORY)
         self.groups = _terms_by_name(TARGET_GROUP)
         self.contents = _terms_by_name(SERVICE_CONTENT)
@@ -97,6 +108,10 @@ class RowValidator:
             self.departments[d.short_name] = d.code
             self.departments[d.name] = d.code
         self.matcher = places.AddressMatcher()
+
+    def column_findings(self, header_row: int) -> list[Finding]:
+        """Return one warning for each header whose column the import does not read."""
+        return [Finding(header_row, header, "", code) for header, code in self.unread.items()]
 
     def _get(self, cells: list[str], field: str) -> tuple[str, str]:
         """Return (value, header) of a field in a row; ("", "") when the sheet lacks it."""
@@ -129,6 +144,10 @@ class RowValidator:
                 flag("department", department_text, "department_unknown")
             else:
                 payload["department"] = self.departments[department_text]
+                if payload["department"] != self.department.code:
+                    # The row keeps the department it names, and the report names both.
+                    flag("department", f"{department_text} ≠ {self.department.short_name}",
+                         "department_differs")
 
         category_text, _ = self._get(cells, "category")
         category = self.categories.get(category_text) or self.categories.get(
@@ -143,6 +162,7 @@ class RowValidator:
         self._clean_hours(cells, payload, flag)
         self._clean_vocabularies(cells, payload, flag)
         self._clean_verification(cells, payload, flag)
+        self._clean_fee(cells, payload, flag)
 
         organization, _ = self._get(cells, "organization")
         payload["organization"] = organization or name
@@ -200,8 +220,12 @@ class RowValidator:
             return
 
         lat, lng = places.parse_degrees(lat_text), places.parse_degrees(lng_text)
-        if lat is None or lng is None or not (-90 <= lat <= 90 or -90 <= lng <= 90):
+        if lat is None or lng is None:
             flag(coordinate_field, raw, "coordinates_invalid")
+            return
+        if not (places.in_degree_range(lat, lng) or places.in_degree_range(lng, lat)):
+            # Numbers, but no position on Earth in either order.
+            flag(coordinate_field, raw, "coordinates_out_of_range")
             return
         if not places.in_city_bounds(lat, lng) and places.in_city_bounds(lng, lat):
             flag(coordinate_field, raw, "coordinates_swapped")
@@ -277,4 +301,18 @@ class RowValidator:
         if outcome and outcome not in OUTCOMES:
             flag("verification_outcome", outcome, "outcome_unknown")
 
-
+    def _clean_fee(self, cells, payload, flag) -> None:
+        """Set `is_free`: True or False where the row states it, else None (not stated)."""
+        text, header = self._get(cells, "is_free")
+        payload["is_free"] = None
+        value = unicodedata.normalize("NFKC", text).strip().lower()
+        if not value:
+            return
+        if value in FEE_WORDS:
+            payload["is_free"] = FEE_WORDS[value]
+        elif value in YES_NO:
+            # 是 under 是否免费 means free, but under 是否收费 or 收费 it means charges apply.
+            asks_charges = "收费" in header and "免费" not in header
+            payload["is_free"] = YES_NO[value] != asks_charges
+        else:
+            flag("is_free", text, "fee_unknown")

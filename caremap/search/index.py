@@ -66,7 +66,8 @@ class EntrySource:
     address: str | None
     latitude: float | None
     longitude: float | None
-    is_free: bool
+    # None where the record does not state whether it charges.
+    is_free: bool | None
     min_age: int | None
     max_age: int | None
     last_verified: datetime.date | None

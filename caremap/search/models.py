@@ -44,7 +44,8 @@ class SearchEntry(models.Model):
     # Codes with a space on each side (" orphans left-behind "), matched with LIKE '% code %'.
     target_groups = models.TextField(blank=True)
     service_terms = models.TextField(blank=True)
-    is_free = models.BooleanField(default=True)
+    # None where the record does not state whether it charges.
+    is_free = models.BooleanField(null=True)
     min_age = models.SmallIntegerField(null=True)
     max_age = models.SmallIntegerField(null=True)
     # Date of last verification as a day number (0 when never verified): freshness ranking.

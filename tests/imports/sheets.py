@@ -24,14 +24,22 @@ CLEAN = [
 ]
 
 
+# 是否免费 cells of the GBK sheet's rows: free, charged, partly charged, not stated.
+GBK_FEES = ["是", "否", "部分收费", "", "", "是"]
+
+
 def gbk_csv() -> bytes:
-    """A GBK CSV with bad phones, unparseable hours, a bad credit code and a repeated row."""
-    rows = [HEADERS, *CLEAN]
+    """A GBK CSV with bad phones, unparseable hours, a bad credit code and a repeated row.
+
+    Its last column, 是否免费, states a fee for some rows and leaves others empty.
+    """
+    rows = [*CLEAN]
     rows.append(["MZ-004", "桂园街道测试服务站", "社会工作服务站点", "深圳市罗湖区桂园街道红岭路4号",
                  "0755-123；8888 5678", "114.1383", "22.5753", "请提前电话预约", "社区儿童", "", CREDIT_BAD])
     rows.append(["MZ-005", "", "儿童之家", "深圳市罗湖区桂园街道", "0755-88881234",
                  "114.1383", "22.5753", "", "", "", ""])
     rows.append(list(CLEAN[0]))  # the first row again
+    rows = [[*HEADERS, "是否免费"], *([*row, fee] for row, fee in zip(rows, GBK_FEES, strict=True))]
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("gbk")

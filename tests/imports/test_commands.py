@@ -119,3 +119,29 @@ def test_import_editor_own_department(tmp_path):
     call_command("import", str(source), user="editor", dry_run=True, stdout=io.StringIO(),
                  stderr=io.StringIO())
     assert ImportRun.objects.get().department_id == "education"
+
+
+def test_import_command_fails_when_no_row_valid(tmp_path):
+    rows = [["B-1", "", "儿童之家", "深圳市福田区莲花街道", "", "114.0469", "22.5522"],
+            ["B-2", "乙站", "儿童之家", "深圳市福田区莲花街道", "", "200", "95"]]
+    source = tmp_path / "bad.csv"
+    source.write_bytes(sheets.utf8_bom_csv(rows, headers=sheets.HEADERS[:7]))
+    report = tmp_path / "report.xlsx"
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"no valid row in bad\.csv: all 2 rows were rejected"):
+        call_command("import", str(source), "--department", "民政", "--report", str(report),
+                     stdout=out, stderr=io.StringIO())
+    assert "row 2 机构名称 name_missing" in out.getvalue()
+    assert "row 3 纬度 coordinates_out_of_range" in out.getvalue()
+    assert "rows=2 valid=0" in out.getvalue()
+    assert report.read_bytes()[:2] == b"PK"
+    assert ImportRun.objects.get().counts["rejected"] == 2
+
+
+def test_import_command_succeeds_with_one_valid_row(tmp_path):
+    rows = [list(sheets.CLEAN[0]), ["B-1", "", "儿童之家", "深圳市福田区莲花街道"]]
+    source = tmp_path / "mixed.csv"
+    source.write_bytes(sheets.utf8_bom_csv(rows))
+    out = io.StringIO()
+    call_command("import", str(source), "--department", "民政", stdout=out, stderr=io.StringIO())
+    assert "rows=2 valid=1" in out.getvalue()

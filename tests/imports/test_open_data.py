@@ -83,7 +83,8 @@ def _state(department):
                      json.dumps(loc.schedule, sort_keys=True), loc.category_id, loc.street_id,
                      loc.community_id, loc.organization_id, loc.last_modified,
                      tuple(loc.phones.values_list("number", "tel")),
-                     tuple(sorted(loc.target_groups.values_list("code", flat=True)))))
+                     tuple(sorted(loc.target_groups.values_list("code", flat=True))),
+                     loc.is_free))
     return rows
 
 
@@ -97,6 +98,7 @@ def test_export_import_round_trip(client, fmt, django_capture_on_commit_callback
         run_import(sheets.gbk_csv(), "a.csv", civil, dry_run=False)
     before = _state(civil)
     assert len(before) == 4
+    assert {row[-1] for row in before} == {True, False, None}
     response = client.get(f"/api/v1/export.{fmt}", {"department": "civil-affairs"})
     assert response.status_code == 200
     report = run_import(response.content, f"export.{fmt}", civil, dry_run=False)

@@ -84,3 +84,7 @@ class Command(BaseCommand):
             from caremap.imports.report import report_xlsx
 
             Path(options["report"]).write_bytes(report_xlsx(report.run))
+        if report.counts["rows"] and not report.counts["valid"]:
+            raise CommandError(f"no valid row in {path.name}: all {report.counts['rows']} rows "
+                               "were rejected (see the errors above); fix the sheet and "
+                               "import it again")

@@ -1,0 +1,110 @@
+"""Findings that keep an import from silently dropping or overriding values in a sheet."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from caremap.directory.models import Department, Location
+from caremap.imports.pipeline import run_import
+
+from . import sheets
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def civil():
+    return Department.objects.get(code="civil-affairs")
+
+
+def test_unmapped_columns_reported_once(civil):
+    headers = [*sheets.HEADERS, "联糸电话", "", "备注"]
+    rows = [[*row, "0755-1", "x", "备注文字"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    unread = [(f.row, f.column, f.value, f.code) for f in report.findings
+              if f.code.startswith("column_")]
+    assert unread == [(1, "备注", "", "column_unmapped"), (1, "联糸电话", "", "column_unmapped")]
+    assert all(f.level == "warning" for f in report.findings if f.code.startswith("column_"))
+    assert report.counts["created"] == 3
+    assert report.counts["warnings"] == len(report.findings)
+
+
+def test_repeated_field_column_reported(civil):
+    headers = [*sheets.HEADERS, "电话"]
+    rows = [[*row, "13900139000"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=True)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
+        (1, "电话", "column_repeated")]
+
+
+def test_unmapped_column_after_title_rows(civil):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["深圳市民政局服务点名单"])
+    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", "负责人"])
+    sheet.append(["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+                  "114.0469", "22.5522", "张三"])
+    data = io.BytesIO()
+    book.save(data)
+    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=True)
+    assert report.as_rows() == [(2, "负责人", "column_unmapped")]
+
+
+def test_finding_messages_in_both_languages():
+    from caremap.imports.findings import Finding
+
+    for code in ("column_unmapped", "column_repeated"):
+        message = Finding(1, "备注", "", code).as_dict()
+        assert message["level"] == "warning"
+        assert message["message_zh"]
+        assert message["message_en"]
+
+
+def test_command_department_differs_from_row(tmp_path):
+    rows = [[*sheets.CLEAN[0], "教育"], [*sheets.CLEAN[1], "卫健"]]
+    source = tmp_path / "g.csv"
+    source.write_bytes(sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"]))
+    out = io.StringIO()
+    call_command("import", str(source), "--department", "卫健", stdout=out, stderr=io.StringIO())
+    lines = [line for line in out.getvalue().splitlines() if "department_differs" in line]
+    assert lines == ["row 2 部门 department_differs (warning): "
+                     "该行写明的部门（≠ 左侧）与导入所选部门（≠ 右侧）不同，该行按其写明的部门处理 / "
+                     "the row names a department (left of ≠) other than the one chosen for the "
+                     "import (right of ≠); the row is treated as that department's [教育 ≠ 卫健]"]
+    assert Location.objects.get(source_id="MZ-001", is_demo=False).department_id == "education"
+    assert Location.objects.get(source_id="MZ-002", is_demo=False).department_id == "health"
+
+
+def test_department_named_by_code_not_flagged(civil):
+    rows = [[*row, name] for row, name in zip(sheets.CLEAN, ["民政", "民政局", "civil-affairs"],
+                                                strict=True)]
+    report = run_import(sheets.utf8_bom_csv(rows, headers=[*sheets.HEADERS, "部门"]), "a.csv",
+                        civil, dry_run=True)
+    assert [f for f in report.findings if f.code == "department_differs"] == []
+    assert report.counts["valid"] == 3
+
+
+def test_coordinates_out_of_range(civil):
+    headers = ["编号", "机构名称", "类别", "地址", "经度", "纬度", "经纬度"]
+    rows = [
+        ["R-1", "甲站", "儿童之家", "深圳市福田区莲花街道", "200", "95", ""],
+        ["R-2", "乙站", "儿童之家", "深圳市福田区莲花街道", "200", "22.5", ""],
+        ["R-3", "丙站", "儿童之家", "深圳市福田区莲花街道", "-181", "-91", ""],
+        ["R-4", "丁站", "儿童之家", "深圳市福田区莲花街道", "", "", "114.0469,95"],
+        ["R-5", "戊站", "儿童之家", "深圳市福田区莲花街道", "东经114", "22.5", ""],
+        ["R-6", "己站", "儿童之家", "深圳市福田区莲花街道", "22.5522", "114.0469", ""],
+    ]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "r.csv", civil, dry_run=True)
+    assert report.as_rows() == [
+        (2, "纬度", "coordinates_out_of_range"),
+        (3, "纬度", "coordinates_out_of_range"),
+        (4, "纬度", "coordinates_out_of_range"),
+        (5, "经纬度", "coordinates_out_of_range"),
+        (6, "纬度", "coordinates_invalid"),
+        (7, "纬度", "coordinates_swapped"),
+    ]
+    assert report.findings[0].value == "95,200"
+    assert report.findings[3].value == "114.0469,95"
+    assert report.counts["rejected"] == 5
