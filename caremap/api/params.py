@@ -107,10 +107,27 @@ def _bool(params, name) -> bool | None:
 
 
 def _division_code(params, name: str) -> str:
+    """Read a district, street or community as its code, or as its name (福田区) when unique."""
     text = _one(params, name)
-    if text and not (len(text) <= 12 and text.isalnum()):
-        raise invalid(name, text, "应为行政区划代码", "expected a division code")
-    return text
+    if not text:
+        return text
+    if len(text) <= 12 and text.isascii() and text.isalnum():
+        return text
+    return _division_code_by_name(name, text)
+
+
+def _division_code_by_name(level: str, text: str) -> str:
+    from caremap.regions.models import Division
+
+    codes = list(Division.objects.public().filter(level=level, name=text)
+                 .values_list("code", flat=True)[:2])
+    if len(codes) == 1:
+        return codes[0]
+    if codes:
+        raise invalid(level, text, "有多个同名区划，请改用行政区划代码",
+                      "several divisions have this name: use the division code")
+    raise invalid(level, text, "应为行政区划代码或本市区划的名称",
+                  "expected a division code or the name of one of the city's divisions")
 
 
 def _department_codes(values: list[str]) -> list[str]:

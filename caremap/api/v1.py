@@ -115,10 +115,11 @@ def list_points(request: HttpRequest, filters: Query[PointFilters]):
 
     `q` text (Chinese, pinyin or initials); `category`, `department`, `target_group`, `service`
     codes (repeat or comma-separate for several); `district`/`street`/`community` division
-    codes; `age` in years; `free`, `open_now` true/false (`free` matches only points whose fee
-    is stated, and `is_free` is null where it is not); `near=lat,lng` with `radius` in metres;
-    `bbox=west,south,east,north`; `crs=wgs84|gcj02|bd09` for input and output; `page`,
-    `page_size` (≤ 100); `facets=false` leaves the facet counts out; `rank=false` lists
+    codes, or names such as 福田区 where the name is unique; `age` in years; `free`, `open_now`
+    true/false (`free` matches only points whose fee is stated, and `is_free` is null where it
+    is not); `near=lat,lng` with `radius` in metres; `bbox=west,south,east,north`;
+    `crs=wgs84|gcj02|bd09` for input and output; `page`, `page_size` (≤ 100); `facets=false`
+    leaves the facet counts out; `rank=false` lists
     text matches unranked. `count` and the facet counts stop at a cap on huge result sets:
     `count_capped` / `facets_capped` then say they are lower bounds.
     """

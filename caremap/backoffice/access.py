@@ -133,6 +133,16 @@ def can_view_audit(user) -> bool:
     return role_of(user) == Role.CITY_ADMIN
 
 
+def can_handle_corrections(user) -> bool:
+    """Open the list of the public's corrections: the editing roles, each within their scope."""
+    return role_of(user) in EDITOR_ROLES
+
+
+def can_manage_import_records(user) -> bool:
+    """Merge cross-department duplicates and list stale records: city administrators only."""
+    return role_of(user) == Role.CITY_ADMIN
+
+
 def can_view_staff_statistics(user) -> bool:
     """Return whether the user may open the staff statistics dashboard and data sets.
 

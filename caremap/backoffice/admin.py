@@ -2,13 +2,35 @@
 
 from django.contrib import admin
 
-from .models import AuditEvent, Correction, StaffRole
+from .models import AuditEvent, Correction, StaffRole, public_districts
+from .roles import remove_role, save_role
 
 
 @admin.register(StaffRole)
 class StaffRoleAdmin(admin.ModelAdmin):
+    """Roles checked by StaffRole.clean() and saved through roles.save_role, as assign_role does."""
+
     list_display = ["user", "role", "district", "department"]
     list_filter = ["role"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a role to another user would leave the first user's group and flags behind.
+        return ["user"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "district":
+            kwargs["queryset"] = public_districts()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        save_role(obj)
+
+    def delete_model(self, request, obj):
+        remove_role(obj)
+
+    def delete_queryset(self, request, queryset):
+        for staff in queryset.select_related("user"):
+            remove_role(staff)
 
 
 @admin.register(AuditEvent)

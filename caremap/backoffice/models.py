@@ -9,10 +9,12 @@ the proposed values to the live rows and records a `Version` snapshot.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from caremap.directory.models import Department, Location
-from caremap.regions.models import Division
+from caremap.regions.models import Division, Level
 
 
 class Role(models.TextChoices):
@@ -23,23 +25,51 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "只读分析员"
 
 
+def public_districts():
+    """The districts a district administrator can be given: level district, not a special zone."""
+    return Division.objects.public().filter(level=Level.DISTRICT)
+
+
 class StaffRole(models.Model):
     """A user's role and, for district administrators and department editors, their scope.
 
-    The role also puts the user in the Django group of the same name (see roles.assign_role),
+    The role also puts the user in the Django group of the same name (see roles.save_role),
     so model permissions in the Django admin follow the role.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="staff_role")
-    role = models.CharField(max_length=20, choices=Role.choices)
+                                related_name="staff_role", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     district = models.ForeignKey(Division, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
+                                 related_name="+", verbose_name=_("district"),
+                                 help_text=_("District administrators only."))
     department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+                                   related_name="+", verbose_name=_("department"),
+                                   help_text=_("Department editors only."))
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
 
     def __str__(self) -> str:
-        return f"{self.user} {self.role}"
+        return f"{self.user} {self.get_role_display()}"
+
+    def clean(self):
+        """Reject a role its scope cannot serve, and drop a scope the role does not use."""
+        if self.role not in Role.values:
+            raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": self.role}})
+        if self.role != Role.DISTRICT_ADMIN:
+            self.district = None
+        elif self.district is None:
+            raise ValidationError({"district": _("A district administrator needs a district.")})
+        elif not public_districts().filter(pk=self.district.pk).exists():
+            raise ValidationError({"district": _(
+                "%(division)s is not a district: choose one of the city's districts."
+            ) % {"division": self.district}})
+        if self.role != Role.DEPARTMENT_EDITOR:
+            self.department = None
+        elif self.department is None:
+            raise ValidationError({"department": _("A department editor needs a department.")})
 
 
 class ChangeSet(models.Model):
@@ -70,6 +100,8 @@ class ChangeSet(models.Model):
     return_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("change set")
+        verbose_name_plural = _("change sets")
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -86,6 +118,10 @@ class Change(models.Model):
     base_version = models.PositiveIntegerField()
     fields = models.JSONField(default=dict)
     previous = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("record change")
+        verbose_name_plural = _("record changes")
 
     def __str__(self) -> str:
         return f"{self.location_id} {sorted(self.fields)}"
@@ -104,6 +140,8 @@ class Version(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
         ordering = ["location", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["location", "number"], name="version_number_unique"),
@@ -139,6 +177,8 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
         ordering = ["-time", "-id"]
 
     def __str__(self) -> str:
@@ -177,6 +217,8 @@ class Correction(models.Model):
                                   related_name="+")
 
     class Meta:
+        verbose_name = _("correction report")
+        verbose_name_plural = _("correction reports")
         ordering = ["-created"]
 
     def __str__(self) -> str:
@@ -199,6 +241,8 @@ class RateCounter(models.Model):
     expires = models.DateTimeField(db_index=True)
 
     class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
         constraints = [
             models.UniqueConstraint(fields=["scope", "client", "window"],
                                     name="rate_counter_unique"),

@@ -58,6 +58,7 @@ def home(request):
         "submitted": ChangeSet.objects.filter(status=ChangeSet.Status.SUBMITTED).count(),
         "open_corrections": corrections.count(),
         "can_audit": access.can_view_audit(request.user),
+        "can_handle_corrections": access.can_handle_corrections(request.user),
         "can_import": access.can_import(request.user),
     })
 
@@ -159,7 +160,10 @@ def _changeset(changeset_id):
 @require_GET
 @staff_required
 def changeset_detail(request, changeset_id: uuid.UUID):
-    changeset = _changeset(changeset_id)
+    return _render_changeset(request, _changeset(changeset_id), ReasonForm())
+
+
+def _render_changeset(request, changeset, reason_form):
     changes = [
         {"change": c, "diff": workflow.diff(c.previous, c.fields)}
         for c in changeset.changes.select_related("location")
@@ -171,13 +175,20 @@ def changeset_detail(request, changeset_id: uuid.UUID):
         # Diffs against the live records, while the import still waits to be written.
         "pending": _pending_import(run) if run and changeset.status == ChangeSet.Status.SUBMITTED
         else None,
+        "run_counts": _import_counts(run) if run else [],
         "can_view_run": run is not None and access.can_view_import_run(request.user, run),
         "can_review": access.can_review(request.user, changeset)
         and changeset.status == ChangeSet.Status.SUBMITTED,
         "can_submit": changeset.author_id == request.user.pk and not is_import
         and changeset.status in (ChangeSet.Status.DRAFT, ChangeSet.Status.RETURNED),
-        "reason_form": ReasonForm(),
+        "reason_form": reason_form,
     })
+
+
+def _import_counts(run) -> list[tuple[str, int]]:
+    from caremap.imports.report import labelled_counts
+
+    return labelled_counts(run.counts)
 
 
 def _pending_import(run) -> dict:
@@ -222,8 +233,10 @@ def changeset_return(request, changeset_id: uuid.UUID):
     access.require(access.can_review(request.user, changeset), request.user, "changeset",
                    changeset.pk)
     if not form.is_valid():
+        # The page is shown again with the bound form, so the error also appears next to the
+        # reason field and not only at the top, above the diffs.
         messages.error(request, _("A returned change needs a reason."))
-        return redirect("backoffice:changeset", changeset_id=changeset.pk)
+        return _render_changeset(request, changeset, form)
     try:
         workflow.return_changeset(request.user, changeset, form.cleaned_data["reason"])
     except workflow.WorkflowError:
@@ -247,7 +260,7 @@ def audit_log(request):
 @staff_required
 def correction_list(request):
     role = access.staff_role(request.user)
-    access.require(role.role in access.EDITOR_ROLES, request.user, "corrections")
+    access.require(access.can_handle_corrections(request.user), request.user, "corrections")
     status = request.GET.get("status", Correction.Status.OPEN)
     if status not in Correction.Status.values:
         status = Correction.Status.OPEN

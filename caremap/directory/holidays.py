@@ -129,3 +129,19 @@ def holiday_state(day: datetime.date) -> tuple[bool, bool]:
 def package_covers(year: int) -> bool:
     """Return whether the installed chinese-calendar has data for `year`."""
     return _package_state(datetime.date(year, 6, 1)) is not None
+
+
+def package_years() -> list[int]:
+    """Return the years the installed chinese-calendar covers, up to two years from now."""
+    # chinese-calendar 1.11.0 starts at 2004; earlier years are checked in case a release adds some.
+    return [year for year in range(1990, datetime.date.today().year + 3) if package_covers(year)]
+
+
+def package_holiday_name(day: datetime.date) -> str | None:
+    """Return the package's name for `day` (for example "Spring Festival") when it lists it as a
+    public holiday, else None, also for a year the package does not cover."""
+    try:
+        off, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return name if off else None

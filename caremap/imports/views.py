@@ -8,7 +8,6 @@ only. The upload page calls the same `run_import` as the command line.
 import logging
 
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,7 @@ from .freshness import stale_locations
 from .models import DuplicateCandidate, ImportRun
 from .pipeline import run_import
 from .readers import UnreadableFile
-from .report import report_xlsx
+from .report import labelled_counts, report_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +42,11 @@ class UploadForm(forms.Form):
         if role is not None and role.role == Role.DEPARTMENT_EDITOR:
             # A department editor imports their own department's sheets only.
             self.fields["department"].queryset = Department.objects.filter(pk=role.department_id)
+        choices = list(self.fields["department"].queryset[:2])
+        if len(choices) == 1:
+            # One department to choose from: select it rather than show an empty choice.
+            self.fields["department"].initial = choices[0].pk
+            self.fields["department"].empty_label = None
         if role is not None and role.role != Role.CITY_ADMIN:
             self.fields["apply"].label = _("Send the good rows for review (not a dry run)")
 
@@ -83,7 +87,8 @@ def _run(request, run_id) -> ImportRun:
 
 @staff_required
 def run_detail(request, run_id):
-    return render(request, "imports/run.html", {"run": _run(request, run_id)})
+    run = _run(request, run_id)
+    return render(request, "imports/run.html", {"run": run, "counts": labelled_counts(run.counts)})
 
 
 @staff_required
@@ -97,17 +102,23 @@ def run_report(request, run_id):
     return response
 
 
-@staff_member_required
+def _require_records_manager(request, what: str, object_id: str = "") -> None:
+    access.require(access.can_manage_import_records(request.user), request.user, what, object_id)
+
+
+@staff_required
 def duplicate_list(request):
+    _require_records_manager(request, "duplicates")
     candidates = DuplicateCandidate.objects.filter(
         status=DuplicateCandidate.Status.OPEN
     ).select_related("existing__department", "department")
     return render(request, "imports/duplicates.html", {"candidates": candidates})
 
 
-@staff_member_required
 @require_POST
+@staff_required
 def duplicate_resolve(request, candidate_id):
+    _require_records_manager(request, "duplicate", candidate_id)
     candidate = get_object_or_404(DuplicateCandidate, id=candidate_id,
                                   status=DuplicateCandidate.Status.OPEN)
     if request.POST.get("action") == "merge":
@@ -121,6 +132,7 @@ def duplicate_resolve(request, candidate_id):
     return redirect("imports:duplicates")
 
 
-@staff_member_required
+@staff_required
 def stale(request):
+    _require_records_manager(request, "stale")
     return render(request, "imports/stale.html", {"locations": stale_locations()[:500]})

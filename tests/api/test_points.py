@@ -148,6 +148,8 @@ def test_facets_ignore_their_own_filter(api_get):
     ("bbox", "114.1,22.5,114.0,22.6"),
     ("crs", "mars"),
     ("district", "<script>"),
+    ("district", "福田"),
+    ("street", "福田区"),
     ("category", "a b"),
     ("q", "长" * 101),
     ("nonsense", "1"),
@@ -156,6 +158,25 @@ def test_bad_parameters_get_400_in_error_shape(api_get, param, value):
     status, body = api_get(POINTS, **{param: value})
     assert status == 400
     assert_error_shape(body)
+
+
+@pytest.mark.parametrize(("param", "name", "code"), [
+    ("district", "福田区", "440304"),
+    ("district", "大鹏新区", "4403DP"),
+])
+def test_division_name_filters_as_code(api_get, param, name, code):
+    _, by_code = api_get(POINTS, **{param: code})
+    status, by_name = api_get(POINTS, **{param: name})
+    assert status == 200
+    assert by_code["count"] > 0
+    assert by_name["count"] == by_code["count"]
+
+
+def test_unknown_division_name_rejected(api_get):
+    status, body = api_get(POINTS, district="福田")
+    assert status == 400
+    assert_error_shape(body, "district")
+    assert "行政区划代码" in body["error"]["message_zh"]
 
 
 def test_bad_value_error_names_field(api_get):

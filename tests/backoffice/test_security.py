@@ -68,6 +68,26 @@ def test_createadmin_makes_a_city_administrator(monkeypatch):
 
 
 @pytest.mark.django_db
+# getpass warns that it cannot hide the input, then reads standard input.
+@pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
+def test_createadmin_without_terminal_names_option(monkeypatch):
+    import io
+
+    from django.core.management.base import CommandError
+
+    import getpass
+
+    # Without a terminal getpass falls back to reading standard input, here empty like
+    # /dev/null. The fallback is forced so that the test does not block in a terminal.
+    monkeypatch.setattr(getpass, "getpass", getpass.fallback_getpass)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="--password-env") as raised:
+        call_command("createadmin", "nobody")
+    assert "not a terminal" in str(raised.value)
+    assert not get_user_model().objects.filter(username="nobody").exists()
+
+
+@pytest.mark.django_db
 def test_createadmin_applies_password_validation(monkeypatch):
     from django.core.management.base import CommandError
 

@@ -250,3 +250,60 @@ def test_command_list_names_sources(capsys):
     assert "year 2026: chinese-calendar\n" in capsys.readouterr().out
     call_command("holidays", "list", "--year", "2031")
     assert "year 2031: no data\n" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_command_list_empty_table_names_coverage(capsys):
+    call_command("holidays", "list")
+    output = capsys.readouterr().out
+    assert "table: no dates\n" in output
+    # chinese-calendar 1.11.0 covers 2004 to 2026.
+    assert "chinese-calendar: 2004-2026\n" in output
+
+
+@pytest.mark.django_db
+def test_command_list_summarises_table_years(capsys):
+    Holiday.objects.create(date=_day("2027-01-01"), kind=HOLIDAY)
+    Holiday.objects.create(date=_day("2028-01-01"), kind=HOLIDAY)
+    Holiday.objects.create(date=_day("2030-01-01"), kind=HOLIDAY)
+    call_command("holidays", "list")
+    assert "table: 2027-2028, 2030\n" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_command_add_weekday_workday_warns(capsys):
+    call_command("holidays", "add", "2027-02-15", "workday")
+    error = capsys.readouterr().err
+    assert "2027-02-15 is a Monday" in error
+    assert "Saturday or Sunday" in error
+    assert Holiday.objects.get(date=_day("2027-02-15")).kind == WORKDAY
+
+
+@pytest.mark.django_db
+def test_command_add_weekend_workday_quiet(capsys):
+    call_command("holidays", "add", "2027-02-20", "workday")
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.django_db
+def test_command_add_workday_over_package_holiday_quiet(capsys):
+    # 2026-10-01, a Thursday, is a holiday in the package: a workday entry overrides it.
+    call_command("holidays", "add", "2026-10-01", "workday")
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.django_db
+def test_command_add_known_holiday_warns(capsys):
+    call_command("holidays", "add", "2026-10-01", "holiday", "国庆节")
+    error = capsys.readouterr().err
+    assert "already lists 2026-10-01 as a public holiday" in error
+    assert Holiday.objects.filter(date=_day("2026-10-01")).exists()
+
+
+@pytest.mark.django_db
+def test_command_load_warns_like_add(tmp_path, capsys):
+    path = _csv(tmp_path, "date,kind,name\n2027-02-15,workday,x\n2027-02-16,holiday,y\n")
+    call_command("holidays", "load", str(path))
+    error = capsys.readouterr().err
+    assert "2027-02-15 is a Monday" in error
+    assert "2027-02-16" not in error

@@ -55,6 +55,29 @@ def test_export_command_writes_filtered_csv(tmp_path):
         call_command("export", str(target), "--filter", "colour=red")
 
 
+def test_export_unknown_filter_named_once(tmp_path):
+    with pytest.raises(CommandError) as raised:
+        call_command("export", str(tmp_path / "out.csv"), "--filter", "distrct=440304")
+    message = str(raised.value)
+    assert message.count("distrct") == 1
+    assert message.startswith("Unknown parameter: distrct;")
+    assert "district" in message
+
+
+def test_export_district_name_as_code(tmp_path):
+    by_code, by_name = tmp_path / "code.csv", tmp_path / "name.csv"
+    call_command("export", str(by_code), "--filter", "district=440304", stdout=io.StringIO())
+    call_command("export", str(by_name), "--filter", "district=福田区", stdout=io.StringIO())
+    rows = by_name.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) > 1
+    assert rows == by_code.read_text(encoding="utf-8-sig").splitlines()
+
+
+def test_export_unknown_district_name_rejected(tmp_path):
+    with pytest.raises(CommandError, match="expected a division code or the name"):
+        call_command("export", str(tmp_path / "out.csv"), "--filter", "district=福田")
+
+
 def test_saved_mapping_reads_department_headers():
     from caremap.imports.pipeline import run_import
 

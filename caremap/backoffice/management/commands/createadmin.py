@@ -29,8 +29,15 @@ class Command(BaseCommand):
         if password_env:
             password = os.environ.get(password_env, "")
         else:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
+            try:
+                password = getpass.getpass("Password: ")
+                repeated = getpass.getpass("Password (again): ")
+            except EOFError:
+                # No terminal (a script, cron or `</dev/null`): getpass read the end of stdin.
+                raise CommandError("no password given: standard input is not a terminal, so "
+                                   "put the password in an environment variable and pass "
+                                   "--password-env VAR") from None
+            if password != repeated:
                 raise CommandError("the passwords differ")
         user = users(username=username, email=email)
         try:

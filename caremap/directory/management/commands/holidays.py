@@ -65,6 +65,17 @@ def read_csv(path: Path) -> list[tuple[datetime.date, str, str]]:
     return rows
 
 
+def _year_ranges(years: list[int]) -> str:
+    """Format sorted years as ranges: [2004, 2005, 2006, 2027] -> "2004-2006, 2027"."""
+    ranges = []
+    for year in years:
+        if ranges and ranges[-1][1] == year - 1:
+            ranges[-1][1] = year
+        else:
+            ranges.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
 class Command(BaseCommand):
     help = ("List or enter public holidays and make-up working days (调休上班), which override the "
             "chinese-calendar package for their dates.")
@@ -102,6 +113,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{entry.date.isoformat()}\t{entry.kind}\t{entry.name}")
         table_years = sorted({d.year for d in Holiday.objects.values_list("date", flat=True)})
         years = [year] if year is not None else table_years
+        if year is None:
+            package_years = _year_ranges(holidays.package_years())
+            self.stdout.write(f"table: {_year_ranges(table_years) or 'no dates'}")
+            self.stdout.write(f"chinese-calendar: {package_years or 'no years'}")
         for listed_year in years:
             sources = []
             if listed_year in table_years:
@@ -113,9 +128,24 @@ class Command(BaseCommand):
     def handle_add(self, date, kind, name="", **options):
         day = _parse_date(date, "date")
         name = _check_name(name, "name")
+        self._warn_if_unusual(day, kind)
         entry, created = Holiday.objects.update_or_create(date=day,
                                                           defaults={"kind": kind, "name": name})
         self.stdout.write(f"{'added' if created else 'changed'} {entry}")
+
+    def _warn_if_unusual(self, day: datetime.date, kind: str) -> None:
+        """Warn about an entry that is probably a typing mistake. The entry is saved all the same.
+
+        A make-up working day on a weekday is allowed because it overrides a public holiday
+        that the package lists but the State Council has moved.
+        """
+        package_holiday = holidays.package_holiday_name(day)
+        if kind == holidays.MAKEUP_WORKDAY and day.weekday() < 5 and package_holiday is None:
+            self.stderr.write(f"warning: {day.isoformat()} is a {day:%A}, a working day already; "
+                              "make-up working days (调休上班) are usually a Saturday or Sunday")
+        if kind == holidays.PUBLIC_HOLIDAY and package_holiday is not None:
+            self.stderr.write(f"warning: chinese-calendar already lists {day.isoformat()} as a "
+                              f"public holiday ({package_holiday}); the entry changes nothing")
 
     def handle_remove(self, date, **options):
         day = _parse_date(date, "date")
@@ -132,6 +162,7 @@ class Command(BaseCommand):
             if replace:
                 removed, _ = Holiday.objects.filter(date__year__in=years).delete()
             for day, kind, name in rows:
+                self._warn_if_unusual(day, kind)
                 Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
         self.stdout.write(f"loaded {len(rows)} dates for {', '.join(map(str, years)) or 'no year'}"
                           f"; removed {removed} earlier dates")

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
 from caremap.api.errors import ApiError
-from caremap.api.params import parse_point_query
+from caremap.api.params import KNOWN, parse_point_query
 from caremap.imports import exports
 from caremap.imports.datapackage import write_zip
 from caremap.search.query import run_query
@@ -14,8 +14,8 @@ from caremap.search.query import run_query
 
 class Command(BaseCommand):
     help = ("Export public service points to FILE (.csv, .xlsx or .geojson; filters as in the "
-            "points API, e.g. --filter department=民政 --filter district=440304), or every public "
-            "record as an HSDS 3.0 tabular datapackage (.zip).")
+            "points API, e.g. --filter department=民政 --filter district=440304 or "
+            "district=福田区), or every public record as an HSDS 3.0 tabular datapackage (.zip).")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -42,7 +42,10 @@ class Command(BaseCommand):
         try:
             query = parse_point_query(params)
         except ApiError as exc:
-            raise CommandError(f"{exc.message_en}: {exc.field}") from None
+            hint = ""
+            if exc.code == "unknown_parameter":
+                hint = f"; expected one of {', '.join(sorted(KNOWN))}"
+            raise CommandError(f"{exc.message_en}{hint}") from None
         query.page, query.page_size = 1, 10_000_000
         locations = exports.export_queryset([h.location_id for h in run_query(query).hits])
         suffix = path.suffix.lower()
