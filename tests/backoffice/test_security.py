@@ -71,11 +71,10 @@ def test_createadmin_makes_a_city_administrator(monkeypatch):
 # getpass warns that it cannot hide the input, then reads standard input.
 @pytest.mark.filterwarnings("ignore::getpass.GetPassWarning")
 def test_createadmin_without_terminal_names_option(monkeypatch):
+    import getpass
     import io
 
     from django.core.management.base import CommandError
-
-    import getpass
 
     # Without a terminal getpass falls back to reading standard input, here empty like
     # /dev/null. The fallback is forced so that the test does not block in a terminal.
