@@ -125,8 +125,8 @@ def stage(rows: list[tuple[int, dict]], department, user, run: ImportRun, counts
     """Count what the rows would write, write nothing, and store them on the run for review."""
     logger.info("import staged for review run=%s rows=%d: trial apply, rolled back", run.id,
                 len(rows))
-    # NOTE: listeners of pipeline.location_changed hear the trial's changes too; any database
-    # writes they make are rolled back with it, anything else is not.
+    # NOTE: listeners of pipeline.location_changed and locations_created hear the trial too.
+    # Their database writes are rolled back with it; anything else they do is not.
     with transaction.atomic():
         pipeline._apply(rows, department, user, run, counts, findings)
         transaction.set_rollback(True)
