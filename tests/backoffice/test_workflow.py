@@ -151,3 +151,22 @@ def test_edit_helper_keeps_fee(client, users, futian_point):
                 form_data(futian_point, name="新名字（演示）"))
     fields = ChangeSet.objects.get(author=users["city_admin"]).changes.get().fields
     assert fields == {"name": "新名字（演示）"}
+
+
+def test_diff_shows_fee_in_words(client, users, futian_point):
+    assert futian_point.is_free is True
+    city = users["city_admin"]
+    changeset = workflow.propose(city, futian_point, edit_values(futian_point, is_free=False),
+                                 workflow.current_version(futian_point))
+    client.force_login(city)
+    page = client.get(reverse("backoffice:changeset", args=[changeset.pk])).content.decode()
+    assert "<del>是</del>" in page
+    assert "<ins>否</ins>" in page
+    assert "True" not in page
+    assert "False" not in page
+
+    workflow.submit(city, changeset)
+    workflow.publish(city, changeset)
+    page = client.get(reverse("backoffice:record", args=[futian_point.pk])).content.decode()
+    assert "<del>是</del>" in page
+    assert "<ins>否</ins>" in page
