@@ -31,6 +31,17 @@ def test_unmapped_columns_reported_once(civil):
     assert report.counts["warnings"] == len(report.findings)
 
 
+def test_nul_in_header_dropped(civil):
+    # PostgreSQL rejects NUL in the findings' JSON: the whole import failed with a DataError.
+    headers = [*sheets.HEADERS, "备\x00注"]
+    rows = [[*row, "x"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
+        (1, "备注", "column_unmapped")]
+    assert report.counts["created"] == 3
+    assert report.run.findings[0]["column"] == "备注"
+
+
 def test_repeated_field_column_reported(civil):
     headers = [*sheets.HEADERS, "电话"]
     rows = [[*row, "13900139000"] for row in sheets.CLEAN]
