@@ -103,7 +103,9 @@ def keep_separate(candidate, user=None) -> Location:
     from .pipeline import Writer
 
     writer = Writer(Department.objects.get(code=candidate.department_id), user)
-    _, location = writer.apply_row(candidate.payload, None)
+    # A row held before imports read a fee column has no is_free: it stated no fee.
+    payload = {"is_free": None, **candidate.payload}
+    _, location = writer.apply_row(payload, None)
     candidate.status = DuplicateCandidate.Status.SEPARATE
     candidate.save(update_fields=["status"])
     return location

@@ -10,6 +10,8 @@ import io
 import json
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from caremap.directory.models import SERVICE_LINKS, Location, Visibility
 
@@ -94,6 +96,14 @@ def write_csv(locations, out) -> int:
     return count
 
 
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """Return a text cell: without control characters, which a worksheet cannot store, and
+    never a formula, so a name starting with = is shown rather than run by Excel."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
 def write_xlsx(locations) -> bytes:
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("服务点")
@@ -101,7 +111,7 @@ def write_xlsx(locations) -> bytes:
     for location in locations:
         row = record(location)
         # Text cells throughout, so numbers keep their leading zeros.
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([_text_cell(sheet, row[c]) for c in COLUMNS])
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()

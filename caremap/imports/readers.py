@@ -94,7 +94,9 @@ def _combine_headers(grid: list[list[str]], first: int, last: int, saved: dict |
 
 def _table_from_grid(grid: list[list[str]], saved: dict | None, row_offset: int = 1) -> Table:
     first, last = _header_rows(grid, saved)
-    headers = _combine_headers(grid, first, last, saved)
+    # PostgreSQL text and JSON cannot contain NUL, and a header names unread columns in
+    # the stored findings, so NUL is dropped from headers as from cells.
+    headers = [h.replace("\x00", "") for h in _combine_headers(grid, first, last, saved)]
     rows = [
         (index + row_offset, row) for index, row in enumerate(grid)
         if index > last and any(cell for cell in row)

@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 from django.utils import translation
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.utils.translation import gettext_lazy as _
 
 from .models import ImportRun
@@ -37,11 +38,24 @@ def report_xlsx(run: ImportRun) -> bytes:
         return _build_workbook(run)
 
 
+def _text(value):
+    """Return a cell value without the control characters a worksheet cannot store."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def _append_text_row(sheet, values: list) -> None:
+    """Append a row whose strings stay text: a sheet's "=..." cell must not become a formula."""
+    sheet.append([_text(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def _build_workbook(run: ImportRun) -> bytes:
     book = openpyxl.Workbook()
     summary = book.active
     summary.title = "汇总"
-    summary.append(["文件", run.filename])
+    _append_text_row(summary, ["文件", run.filename])
     summary.append(["部门", run.department.short_name])
     summary.append(["试运行", "是" if run.dry_run else "否"])
     for label, value in labelled_counts(run.counts):
@@ -50,8 +64,8 @@ def _build_workbook(run: ImportRun) -> bytes:
     sheet.append(["行号", "列", "值", "代码", "级别", "说明", "Reason"])
     for f in run.findings:
         level = str(LEVEL_LABELS.get(f["level"], f["level"]))
-        sheet.append([f["row"], f["column"], f["value"], f["code"], level,
-                      f["message_zh"], f["message_en"]])
+        _append_text_row(sheet, [f["row"], f["column"], f["value"], f["code"], level,
+                                 f["message_zh"], f["message_en"]])
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()

@@ -107,15 +107,16 @@ def _digest(snapshot: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def fingerprints(keys) -> list[list]:
+def fingerprints(keys, leave_out: tuple[str, ...] = ()) -> list[list]:
     """Return [[department, source id, digest], ...] of the records matched by these keys.
 
-    The digest covers the fields an import writes (see pipeline._snapshot); it is None where
-    no record matches yet.
+    The digest covers the fields an import writes (see pipeline._snapshot) but `leave_out`;
+    it is None where no record matches yet.
     """
     existing = pipeline._existing(set(keys))
     return [[department, source_id,
-             _digest(existing[(department, source_id)][1])
+             _digest({field: value for field, value in existing[(department, source_id)][1].items()
+                      if field not in leave_out})
              if (department, source_id) in existing else None]
             for department, source_id in sorted(keys)]
 
@@ -146,7 +147,10 @@ def changed_since_check(run: ImportRun) -> list[tuple[str, str]]:
         chunk = [location_id for location_id, _ in ids[start:start + 500]]
         list(Location.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
     then = {(d, s): digest for d, s, digest in run.base_fingerprints}
-    now = {(d, s): digest for d, s, digest in fingerprints(keys)}
+    # A run staged before imports wrote is_free has rows without it and digests that left it
+    # out; digests with it would differ from those for every record and block its publication.
+    leave_out = ("is_free",) if any("is_free" not in p for _, p in run.pending_rows) else ()
+    now = {(d, s): digest for d, s, digest in fingerprints(keys, leave_out)}
     return sorted(key for key in keys if now[key] != then[key])
 
 

@@ -86,10 +86,11 @@ def form_data(location, **changes) -> dict:
     for field, value in edit_values(location, **changes).items():
         if field == "field_visibility":
             continue
-        if isinstance(value, bool):
-            if field == "wheelchair_accessible":
-                data[field] = {True: "true", False: "false"}[value]
-            elif value:
+        if field in ("wheelchair_accessible", "is_free"):
+            # Nullable booleans: the form shows a select of unknown, yes and no.
+            data[field] = {True: "true", False: "false", None: "unknown"}[value]
+        elif isinstance(value, bool):
+            if value:
                 data[field] = "on"
         elif value is None:
             data[field] = ""

@@ -326,3 +326,25 @@ def test_direct_import_version_has_no_changeset(users, base):
     # Rows that change nothing the back office edits add no version.
     created = Location.objects.get(department_id=EDUCATION, source_id="MZ-003")
     assert not Version.objects.filter(location=created).exists()
+
+
+def test_run_staged_before_fee_column_publishes(users, base):
+    from caremap.imports import pipeline, review
+
+    run = _import(users["department_editor"], _edited_sheet()).run
+    # What a run staged before imports wrote is_free stored: rows and digests without it.
+    for _, payload in run.pending_rows:
+        del payload["is_free"]
+    existing = pipeline._existing({(p["department"], p["source_id"])
+                                   for _, p in run.pending_rows})
+    run.base_fingerprints = [
+        [department, source_id, review._digest(
+            {k: v for k, v in existing[(department, source_id)][1].items() if k != "is_free"})
+         if (department, source_id) in existing else None]
+        for department, source_id, _ in run.base_fingerprints
+    ]
+    run.save(update_fields=["pending_rows", "base_fingerprints"])
+
+    workflow.publish(users["reviewer"], ChangeSet.objects.get(pk=run.changeset_id))
+    assert _state()["MZ-001"]["hours_text"] == NEW_HOURS
+    assert ChangeSet.objects.get(pk=run.changeset_id).status == ChangeSet.Status.PUBLISHED

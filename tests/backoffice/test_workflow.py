@@ -123,3 +123,50 @@ def test_concurrent_edits_are_detected_not_overwritten(client, users, futian_poi
     assert response.status_code == 409
     assert "有人在您打开后修改了这条记录" in response.content.decode()
     assert Location.objects.get(pk=futian_point.pk).email == "a@example.cn"
+
+
+@pytest.mark.parametrize(("stored", "posted", "change"), [
+    (True, "true", {}),
+    (None, "unknown", {}),
+    (True, "unknown", {"is_free": None}),
+    (None, "false", {"is_free": False}),
+    (False, "true", {"is_free": True}),
+])
+def test_edit_form_fee_select(client, users, futian_point, stored, posted, change):
+    Location.objects.filter(pk=futian_point.pk).update(is_free=stored)
+    futian_point.refresh_from_db()
+    client.force_login(users["city_admin"])
+    data = {**form_data(futian_point, name="新名字（演示）"), "is_free": posted}
+    response = client.post(reverse("backoffice:record_edit", args=[futian_point.pk]), data)
+    assert response.status_code == 302
+    fields = ChangeSet.objects.get(author=users["city_admin"]).changes.get().fields
+    assert fields == {"name": "新名字（演示）", **change}
+
+
+def test_edit_helper_keeps_fee(client, users, futian_point):
+    # form_data posts the record as it is: only the name changes, the fee stays stated.
+    assert futian_point.is_free is True
+    client.force_login(users["city_admin"])
+    client.post(reverse("backoffice:record_edit", args=[futian_point.pk]),
+                form_data(futian_point, name="新名字（演示）"))
+    fields = ChangeSet.objects.get(author=users["city_admin"]).changes.get().fields
+    assert fields == {"name": "新名字（演示）"}
+
+
+def test_diff_shows_fee_in_words(client, users, futian_point):
+    assert futian_point.is_free is True
+    city = users["city_admin"]
+    changeset = workflow.propose(city, futian_point, edit_values(futian_point, is_free=False),
+                                 workflow.current_version(futian_point))
+    client.force_login(city)
+    page = client.get(reverse("backoffice:changeset", args=[changeset.pk])).content.decode()
+    assert "<del>是</del>" in page
+    assert "<ins>否</ins>" in page
+    assert "True" not in page
+    assert "False" not in page
+
+    workflow.submit(city, changeset)
+    workflow.publish(city, changeset)
+    page = client.get(reverse("backoffice:record", args=[futian_point.pk])).content.decode()
+    assert "<del>是</del>" in page
+    assert "<ins>否</ins>" in page

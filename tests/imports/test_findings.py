@@ -31,6 +31,17 @@ def test_unmapped_columns_reported_once(civil):
     assert report.counts["warnings"] == len(report.findings)
 
 
+def test_nul_in_header_dropped(civil):
+    # PostgreSQL rejects NUL in the findings' JSON: the whole import failed with a DataError.
+    headers = [*sheets.HEADERS, "备\x00注"]
+    rows = [[*row, "x"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
+        (1, "备注", "column_unmapped")]
+    assert report.counts["created"] == 3
+    assert report.run.findings[0]["column"] == "备注"
+
+
 def test_repeated_field_column_reported(civil):
     headers = [*sheets.HEADERS, "电话"]
     rows = [[*row, "13900139000"] for row in sheets.CLEAN]
@@ -108,3 +119,18 @@ def test_coordinates_out_of_range(civil):
     assert report.findings[0].value == "95,200"
     assert report.findings[3].value == "114.0469,95"
     assert report.counts["rejected"] == 5
+
+
+def test_report_xlsx_keeps_sheet_text_as_text(civil):
+    from caremap.imports.report import report_xlsx
+
+    headers = [*sheets.HEADERS, "备\x01注", "是否免费"]
+    rows = [[*sheets.CLEAN[0], "x", "=HYPERLINK(\"http://127.0.0.1/\")"]]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=True)
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report.run)))
+    lines = list(book["问题"].iter_rows(min_row=2, values_only=True))
+    assert [(line[1], line[3]) for line in lines] == [
+        ("备注", "column_unmapped"), ("是否免费", "fee_unknown")]
+    fee_cell = book["问题"].cell(row=3, column=3)
+    assert fee_cell.data_type == "s"
+    assert fee_cell.value == "=HYPERLINK(\"http://127.0.0.1/\")"

@@ -108,6 +108,24 @@ def test_export_import_round_trip(client, fmt, django_capture_on_commit_callback
     assert _state(civil) == before
 
 
+def test_export_xlsx_cells_are_text(client, django_capture_on_commit_callbacks):
+    import io
+
+    import openpyxl
+
+    civil = Department.objects.get(code="civil-affairs")
+    row = list(sheets.CLEAN[0])
+    row[1] = "=1+1莲花\x01儿童之家"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(sheets.utf8_bom_csv([row]), "a.csv", civil, dry_run=False)
+    response = client.get("/api/v1/export.xlsx", {"department": "civil-affairs", "q": "莲花"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["服务点"]
+    names = [cell for cell in sheet["C"][1:] if cell.value.startswith("=")]
+    assert [cell.value for cell in names] == ["=1+1莲花儿童之家"]
+    assert names[0].data_type == "s"
+
+
 def test_export_geojson(client):
     body = json.loads(client.get("/api/v1/export.geojson", {"district": "440304"}).content)
     assert body["type"] == "FeatureCollection"

@@ -143,6 +143,26 @@ def test_duplicate_kept_separate(staff_client):
     assert (again.counts["unchanged"], again.counts["duplicates"]) == (1, 0)
 
 
+def test_duplicate_held_before_fee_column_kept_separate(staff_client):
+    civil = Department.objects.get(code="civil-affairs")
+    youth = Department.objects.get(code="youth-league")
+    run_import(sheets.utf8_bom_csv(sheets.CLEAN), "a.csv", civil, dry_run=False)
+    row = list(sheets.CLEAN[0])
+    row[0] = "TW-1"
+    run_import(sheets.utf8_bom_csv([row]), "b.csv", youth, dry_run=False)
+    candidate = DuplicateCandidate.objects.get(department=youth)
+    # A row held before imports read a fee column has no is_free in its payload.
+    del candidate.payload["is_free"]
+    candidate.save(update_fields=["payload"])
+    response = staff_client.post(f"/backoffice/imports/duplicates/{candidate.id}/",
+                                 {"action": "separate"})
+    assert response.status_code == 302
+    separate = Location.objects.get(department=youth, source_id="TW-1")
+    assert separate.is_free is None
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateCandidate.Status.SEPARATE
+
+
 def test_duplicate_resolve_needs_post_and_action(staff_client):
     civil = Department.objects.get(code="civil-affairs")
     youth = Department.objects.get(code="youth-league")
