@@ -4,8 +4,8 @@ import io
 
 import openpyxl
 from django.utils import translation
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from django.utils.translation import gettext_lazy as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import ImportRun
 
