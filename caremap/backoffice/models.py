@@ -229,7 +229,8 @@ class RateCounter(models.Model):
     """Requests one client made in one fixed rate-limit window, shared by every worker process.
 
     ratelimit.count_request() adds to `count` with an UPDATE ... SET count = count + 1, so
-    concurrent requests never lose an increment (tests/backoffice/test_ratelimit.py).
+    concurrent requests never lose an increment (tests/backoffice/test_ratelimit.py). Failed
+    logins use rows of window 0 whose period restarts at each failure (count_recent()).
     """
 
     scope = models.CharField(max_length=16)

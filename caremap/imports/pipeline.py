@@ -468,8 +468,8 @@ def _load(location_id) -> Location:
 def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
            findings: list[Finding]) -> None:
     # Two imports of the same department's rows at once would each find a row new and create
-    # it twice. Locking the rows' departments (in one order, so two imports cannot deadlock)
-    # makes the second wait until the first commits; it then matches the first one's records.
+    # it twice. So the rows' departments are locked, in code order so that two imports cannot
+    # deadlock. The second import waits until the first commits, then matches its records.
     # SQLite needs no lock: its writers already run one at a time (BEGIN IMMEDIATE).
     departments = sorted({p["department"] for _, p in rows})
     list(Department.objects.select_for_update(no_key=True).filter(code__in=departments)

@@ -147,8 +147,8 @@ def changed_since_check(run: ImportRun) -> list[tuple[str, str]]:
         chunk = [location_id for location_id, _ in ids[start:start + 500]]
         list(Location.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
     then = {(d, s): digest for d, s, digest in run.base_fingerprints}
-    # A run staged before imports wrote is_free has rows without it and digests that left it
-    # out; digests with it would differ from those for every record and block its publication.
+    # A run staged before imports wrote is_free has rows and digests without it. Digests that
+    # include it would differ for every record, so they leave it out for such a run.
     leave_out = ("is_free",) if any("is_free" not in p for _, p in run.pending_rows) else ()
     now = {(d, s): digest for d, s, digest in fingerprints(keys, leave_out)}
     return sorted(key for key in keys if now[key] != then[key])
