@@ -26,7 +26,7 @@ class Role(models.TextChoices):
 
 
 def public_districts():
-    """The districts a district administrator can be given: level district, not a special zone."""
+    """Return the districts a district administrator can be given: public districts, no special zones."""
     return Division.objects.public().filter(level=Level.DISTRICT)
 
 

@@ -31,7 +31,7 @@ FEE_WORDS = {
     "免费": True, "全免": True, "全部免费": True, "不收费": True, "无偿": True,
     "收费": False, "部分收费": False, "有偿": False, "需收费": False,
 }
-# A bare yes or no: its meaning depends on whether the header asks "free?" or "charged?".
+# A bare yes or no means free or charged according to the header (是否免费 or 是否收费).
 YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False}
 
 

@@ -98,8 +98,8 @@ class ApiMethodNotAllowedMiddleware:
     """Return 405 in the API's JSON error shape for a method an API route does not take.
 
     Django ninja returns plain text there, but API clients read one JSON shape for every error.
-    Django ninja registers GET routes without HEAD, although an HTTP server is expected to
-    answer HEAD wherever it answers GET (the pages do). A HEAD request that such a route
+    Django ninja registers GET routes without HEAD, although HTTP expects a server to accept
+    HEAD wherever it accepts GET (the pages do). A HEAD request that such a route
     rejects is therefore run as a GET, and the body is dropped.
     """
 

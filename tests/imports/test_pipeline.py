@@ -319,7 +319,7 @@ def test_simultaneous_imports_create_once(civil):
     rows = [[f"RACE-{i}", f"并发测试站{i}", *row[2:]] for i, row in enumerate(sheets.CLEAN * 50)]
     data = sheets.utf8_bom_csv(rows)
     if connection.vendor == "sqlite":
-        # The in-memory test database answers a second connection's write with "table is
+        # The in-memory test database rejects a second connection's write with "table is
         # locked" instead of waiting, so the uploads run one after the other here; SQLite's
         # writers never overlap (BEGIN IMMEDIATE).
         for _ in range(2):
