@@ -246,6 +246,11 @@ CAREMAP_PUBLIC_BASE_URL = os.environ.get("CAREMAP_PUBLIC_BASE_URL", "").rstrip("
 # Telephone area code given to local numbers written without one.
 CAREMAP_AREA_CODE = os.environ.get("CAREMAP_AREA_CODE", "0755")
 
+# Worker processes that check the rows of a large import (0: one per core, at most 4; 1: none),
+# and the fewest rows for which they start (see caremap/imports/prepare.py).
+CAREMAP_IMPORT_WORKERS = int(os.environ.get("CAREMAP_IMPORT_WORKERS", "0"))
+CAREMAP_IMPORT_PARALLEL_ROWS = int(os.environ.get("CAREMAP_IMPORT_PARALLEL_ROWS", "5000"))
+
 # Seconds a worker process keeps the back office's holiday table before reading it again. The
 # process that saves a change drops its copy at once, and the others see it within this time.
 CAREMAP_HOLIDAY_CACHE_SECONDS = int(os.environ.get("CAREMAP_HOLIDAY_CACHE_SECONDS", "300"))

@@ -33,11 +33,12 @@ from caremap.directory.models import (
 from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import SYSTEMS
 from caremap.regions.models import Division
-from caremap.search.index import EntrySource, write_entries
+from caremap.search.index import write_entries
 
 from . import duplicates
 from .findings import ERROR, Finding
 from .models import ColumnMapping, DuplicateCandidate, ImportRun, SourceAlias
+from .prepare import Names, check_rows, collector_paused, payload_source
 from .readers import read_table
 from .validate import RowValidator
 
@@ -233,11 +234,12 @@ class Writer:
             self.services[key] = found
         return self.services[key]
 
-    def create_many(self, payloads: list[dict]) -> int:
+    def create_many(self, payloads: list[dict], texts: dict | None = None) -> int:
         """Create records for rows that match none, with bulk inserts; return how many.
 
         New records are written table by table and indexed from the cleaned rows themselves, in
-        the same transaction, so nothing is read back.
+        the same transaction, so nothing is read back. `texts` may give the search text built
+        ahead for a row, by (department, source id) (see `prepare.check_rows`).
         """
         if not payloads:
             return 0
@@ -249,10 +251,9 @@ class Writer:
         new_services: dict[tuple, uuid.UUID] = {}
         # {service id: (name, taxonomy term codes, is public)}, for the index entries.
         facts: dict = {}
-        region_names = dict(Division.objects.filter(code__in={
+        names = Names.load(dict(Division.objects.filter(code__in={
             p[level] for p in payloads for level in ("district", "street", "community") if p[level]
-        }).values_list("code", "name"))
-        short_names = dict(Department.objects.values_list("code", "short_name"))
+        }).values_list("code", "name")))
         for payload in payloads:
             key = self._organization_key(payload)
             if key in self.organizations:
@@ -302,8 +303,9 @@ class Writer:
                     facts[service_id] = (term.name, [code], True)
                 service_ids.append(service_id)
                 links.append({"service_id": service_id, "location_id": location_id})
-            sources.append(self._entry_source(row, payload, service_ids, region_names,
-                                              short_names))
+            source = payload_source(payload, names, location_id, service_ids)
+            source.text = (texts or {}).get((payload["department"], payload["source_id"]))
+            sources.append(source)
 
         BulkInsert(Organization).insert(organizations)
         BulkInsert(Service).insert(services)
@@ -315,8 +317,13 @@ class Writer:
         # Bulk inserts send no post_save: the new records are indexed here, from their rows.
         facts.update(self._service_facts({i for source in sources for i in source.services
                                           if i not in facts}))
-        for source in sources:
+        for source, payload in zip(sources, payloads, strict=True):
             source.services = [facts[i][:2] for i in source.services if facts[i][2]]
+            if source.text is not None and sorted(source.services) != sorted(
+                    (names.terms[code], [code]) for code in payload["services"]):
+                # An existing service renamed, hidden or with more terms: the text built
+                # ahead assumed none.
+                source.text = None
         write_entries([row["id"] for row in locations], sources)
         logger.info("import created records=%d run=%s", len(locations),
                     self.run.id if self.run else None)
@@ -335,28 +342,6 @@ class Writer:
                 facts[service.id] = (service.name, [t.code for t in service.taxonomy_terms.all()],
                                      service.visibility == Visibility.PUBLIC)
         return facts
-
-    def _entry_source(self, row: dict, payload: dict, service_ids: list, region_names: dict,
-                      short_names: dict) -> EntrySource:
-        """Build the index facts of a new record, with its services as ids until all are known."""
-        category = self.terms[payload["category"]]
-        public_position = row["latitude"] is not None and row["longitude"] is not None
-        return EntrySource(
-            location_id=row["id"], name=row["name"], alternate_name="",
-            category_code=category.code, category_name=category.name,
-            department_id=row["department_id"],
-            department_short_name=short_names[row["department_id"]],
-            services=service_ids,
-            groups=[(self.group_terms[code].name, code) for code in payload["target_groups"]],
-            regions=[region_names[code] for code in (payload["district"], payload["street"],
-                                                     payload["community"]) if code],
-            district_id=payload["district"], street_id=payload["street"],
-            community_id=payload["community"], address=row["address"],
-            latitude=row["latitude"] if public_position else None,
-            longitude=row["longitude"] if public_position else None,
-            is_free=row["is_free"], min_age=row["min_age"], max_age=row["max_age"],
-            last_verified=row["last_verified"],
-        )
 
     def _set_relations(self, location: Location, payload: dict) -> None:
         location.phones.all().delete()
@@ -466,7 +451,7 @@ def _load(location_id) -> Location:
 
 
 def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
-           findings: list[Finding]) -> None:
+           findings: list[Finding], texts: dict | None = None) -> None:
     # Two imports of the same department's rows at once would each find a row new and create
     # it twice. So the rows' departments are locked, in code order so that two imports cannot
     # deadlock. The second import waits until the first commits, then matches its records.
@@ -512,7 +497,7 @@ def _apply(rows: list[tuple[int, dict]], department: Department, user, run, coun
             continue
         action, _ = writer.apply_row(payload, _load(location_id))
         counts[action] += 1
-    counts["created"] += writer.create_many(to_create)
+    counts["created"] += writer.create_many(to_create, texts)
 
 
 def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
@@ -548,6 +533,7 @@ def _reviewed_role(user):
     return None if role.role == Role.CITY_ADMIN else role
 
 
+@collector_paused()
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
                dry_run: bool = True, user=None,
                progress: Callable[[int, int], None] | None = None) -> ImportReport:
@@ -578,8 +564,15 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     findings: list[Finding] = validator.column_findings(table.header_row)
     good: list[tuple[int, dict]] = []
     seen: dict[tuple[str, str], int] = {}
-    for done, (row, cells) in enumerate(table.rows, start=1):
-        payload, row_findings = validator.clean(row, cells)
+    # The search text of new records is built while checking, for an import written at once.
+    names = None
+    if not dry_run and role is None:
+        names = Names.load({code: d.name for code, d in validator.matcher.by_code.items()})
+    texts: dict[tuple[str, str], dict] = {}
+    total = len(table.rows)
+    checked = check_rows(validator, table.rows, names,
+                         (lambda done: progress(done, total)) if progress else None)
+    for row, payload, row_findings, text in checked:
         if payload is not None:
             key = (payload["department"], payload["source_id"])
             if key in seen:
@@ -597,8 +590,8 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
             counts["rejected"] += 1
         else:
             good.append((row, payload))
-        if progress and (done % 500 == 0 or done == len(table.rows)):
-            progress(done, len(table.rows))
+            if text is not None:
+                texts[(payload["department"], payload["source_id"])] = text
     if role is not None:
         in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
         counts["rejected"] += len(good) - len(in_scope)
@@ -611,7 +604,7 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                                        source_crs=source_crs, dry_run=False, user=user)
         if role is None:
             with transaction.atomic():
-                _apply(good, department, user, run, counts, findings)
+                _apply(good, department, user, run, counts, findings, texts)
         else:
             review.stage(good, department, user, run, counts, findings)
     findings.sort(key=lambda f: (f.row, f.column, f.code))

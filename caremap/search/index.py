@@ -71,6 +71,8 @@ class EntrySource:
     min_age: int | None
     max_age: int | None
     last_verified: datetime.date | None
+    # The entry's text columns where they were built ahead (see `imports.prepare`), else None.
+    text: dict | None = None
 
 
 def source_of(location: Location) -> EntrySource:
@@ -101,23 +103,8 @@ def source_of(location: Location) -> EntrySource:
 
 def entry_fields(source: EntrySource) -> dict:
     """Return the SearchEntry field values of one public location."""
-    name = normalize(" ".join(filter(None, [source.name, source.alternate_name])))
-    # Sorted, so an entry built from an import's rows equals one built from the saved record,
-    # whose links the database returns in no fixed order.
-    services = sorted(source.services, key=lambda service: (service[1], service[0]))
-    groups = sorted(source.groups, key=lambda group: group[1])
-    body = normalize(" ".join([
-        source.category_name,
-        source.department_short_name,
-        *(name for name, _ in services),
-        *(name for name, _ in groups),
-    ]))
-    address_parts = list(source.regions)
-    if source.address is not None:
-        address_parts.insert(0, source.address)
-    address = normalize(" ".join(address_parts))
     lat, lng = source.latitude, source.longitude
-    return text_fields(name, body, address) | {
+    return (source.text or source_text(source)) | {
         "latitude": lat,
         "longitude": lng,
         **position_fields(lat, lng),
@@ -134,6 +121,25 @@ def entry_fields(source: EntrySource) -> dict:
         "max_age": source.max_age,
         "verified": source.last_verified.toordinal() if source.last_verified else 0,
     }
+
+
+def source_text(source: EntrySource) -> dict:
+    """Return the text columns of one location's entry (see `text_fields`)."""
+    name = normalize(" ".join(filter(None, [source.name, source.alternate_name])))
+    # Sorted, so an entry built from an import's rows equals one built from the saved record,
+    # whose links the database returns in no fixed order.
+    services = sorted(source.services, key=lambda service: (service[1], service[0]))
+    groups = sorted(source.groups, key=lambda group: group[1])
+    body = normalize(" ".join([
+        source.category_name,
+        source.department_short_name,
+        *(name for name, _ in services),
+        *(name for name, _ in groups),
+    ]))
+    address_parts = list(source.regions)
+    if source.address is not None:
+        address_parts.insert(0, source.address)
+    return text_fields(name, body, normalize(" ".join(address_parts)))
 
 
 def text_fields(name: str, body: str, address: str, syllables_of=None) -> dict:

@@ -1,0 +1,140 @@
+"""Rows checked in worker processes give the same report, records and index as in one process."""
+
+import os
+
+import pytest
+
+from caremap.directory.models import (
+    Department,
+    Location,
+    Organization,
+    Service,
+    TaxonomyTerm,
+    Visibility,
+)
+from caremap.imports import prepare
+from caremap.imports.models import ColumnMapping
+from caremap.imports.pipeline import run_import
+from caremap.search.index import index_locations
+from caremap.search.models import SearchEntry
+
+from . import sheets
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def civil():
+    return Department.objects.get(code="civil-affairs")
+
+
+@pytest.fixture
+def worker_pids(settings, tmp_path, monkeypatch):
+    """Check every sheet in two worker processes; return a function listing their pids."""
+    settings.CAREMAP_IMPORT_WORKERS = 2
+    settings.CAREMAP_IMPORT_PARALLEL_ROWS = 1
+    log = tmp_path / "pids"
+    check = prepare._check
+
+    def logged(rows):
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return check(rows)
+
+    # Patched before the workers fork, so they run it.
+    monkeypatch.setattr(prepare, "_check", logged)
+    return lambda: set(log.read_text().split()) if log.exists() else set()
+
+
+def _messy_sheet() -> bytes:
+    rows = [list(row) for row in sheets.CLEAN]
+    rows.append(["MZ-101", "", "儿童之家", "深圳市福田区莲花街道", "12", "", "", "", "", ""])
+    rows.append(["MZ-102", "坏时间儿童之家", "儿童之家", "深圳市福田区莲花街道福中路2号",
+                 "0755-83331234", "114.06", "22.55", "看情况", "社区儿童", "亲子关系促进"])
+    rows.append(list(rows[0]))  # the same source id again
+    return sheets.utf8_bom_csv(rows)
+
+
+def _state(department):
+    locations = Location.objects.filter(department=department, is_demo=False)
+    records = sorted(locations.values_list("source_id", "name", "address", "latitude",
+                                           "longitude", "hours_text", "is_free"))
+    columns = [f.attname for f in SearchEntry._meta.concrete_fields
+               if f.attname not in ("id", "location_id")]
+    entries = sorted(tuple(e) for e in SearchEntry.objects.filter(
+        location__in=locations).values_list(*columns))
+    return records, entries
+
+
+@pytest.mark.parametrize(("name", "build", "code", "defaults"), [
+    ("民政.csv", sheets.gbk_csv, "civil-affairs", {}),
+    ("教育.xlsx", sheets.merged_header_xlsx, "education", {"category": "special-education-school"}),
+    ("民政.csv", _messy_sheet, "civil-affairs", {}),
+])
+def test_workers_give_the_same_import(settings, worker_pids, name, build, code, defaults):
+    department = Department.objects.get(code=code)
+    ColumnMapping.objects.create(department=department, defaults=defaults)
+    parallel = run_import(build(), name, department, dry_run=False)
+    pids = worker_pids()
+    assert len(pids) == 2
+    assert str(os.getpid()) not in pids
+    assert parallel.counts["created"] > 0
+    parallel_state = _state(department)
+    Location.objects.filter(department=department, is_demo=False).delete()
+
+    settings.CAREMAP_IMPORT_WORKERS = 1
+    single = run_import(build(), name, department, dry_run=False)
+    assert worker_pids() == pids | {str(os.getpid())}  # checked in this process
+    assert parallel.as_rows() == single.as_rows()
+    assert parallel.counts == single.counts
+    assert parallel_state == _state(department)
+
+
+# Five rows pass their checks; the last repeats a source id and is dropped after.
+@pytest.mark.parametrize(("dry_run", "built"), [(True, 0), (False, 5)])
+def test_text_built_in_workers_only_for_a_write(civil, worker_pids, tmp_path, monkeypatch,
+                                                dry_run, built):
+    log = tmp_path / "texts"
+    text = prepare.source_text
+
+    def logged(source):
+        with open(log, "a") as f:
+            f.write(f"{source.name}\n")
+        return text(source)
+
+    monkeypatch.setattr(prepare, "source_text", logged)
+    report = run_import(_messy_sheet(), "民政.csv", civil, dry_run=dry_run)
+    assert len(worker_pids()) == 2
+    assert report.counts["valid"] == 4
+    assert (len(log.read_text().split()) if log.exists() else 0) == built
+
+
+def test_text_built_ahead_equals_rebuild_with_renamed_service(civil, worker_pids):
+    # The row's 亲子关系促进 service already exists under another name: the text built in the
+    # worker (named after the term) is dropped and the entry names the service as saved.
+    organization = Organization.objects.create(name="已有机构", credit_code=sheets.CREDIT_OK)
+    renamed = Service.objects.create(organization=organization, name="周末亲子营",
+                                     visibility=Visibility.PUBLIC)
+    renamed.taxonomy_terms.add(TaxonomyTerm.objects.get(name="亲子关系促进"))
+    run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    assert len(worker_pids()) == 2
+    ids = list(Location.objects.filter(department=civil, is_demo=False)
+               .values_list("id", flat=True))
+    linked = Location.objects.get(department=civil, source_id="MZ-001")
+    assert linked.organization == organization
+    columns = [f.attname for f in SearchEntry._meta.concrete_fields if f.attname != "id"]
+    from_import = {e["location_id"]: e for e in
+                   SearchEntry.objects.filter(location_id__in=ids).values(*columns)}
+    assert "周末亲子营" in from_import[linked.id]["body"]
+    index_locations(ids)
+    assert {e["location_id"]: e for e in
+            SearchEntry.objects.filter(location_id__in=ids).values(*columns)} == from_import
+
+
+def test_small_sheet_checked_in_this_process(settings):
+    settings.CAREMAP_IMPORT_WORKERS = 4
+    settings.CAREMAP_IMPORT_PARALLEL_ROWS = 5000
+    assert prepare.worker_count(4999) == 1
+    assert prepare.worker_count(5000) == 4
+    settings.CAREMAP_IMPORT_WORKERS = 1
+    assert prepare.worker_count(100_000) == 1
