@@ -28,6 +28,12 @@ REASONS = {
                         "column header not recognised; the column was not imported"),
     "column_repeated": (WARNING, "前面已有一列提供同一字段，本列未导入",
                         "an earlier column gives the same field; this column was not imported"),
+    "column_unnamed": (WARNING, "该列有内容但没有表头，整列未导入（值为该列第一个非空单元格）",
+                       "the column has values but no header; the column was not imported "
+                       "(the value is its first non-empty cell)"),
+    "control_characters_removed": (WARNING, "单元格中不可见的控制字符已删除，值为删除后的内容",
+                                   "invisible control characters were removed from the cell; "
+                                   "the value is the cleaned text"),
     "department_differs": (WARNING,
                            "该行写明的部门（≠ 左侧）与导入所选部门（≠ 右侧）不同，该行按其写明的部门处理",
                            "the row names a department (left of ≠) other than the one chosen for "

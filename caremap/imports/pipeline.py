@@ -561,7 +561,7 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                              area_code=settings.CAREMAP_AREA_CODE)
     counts = {"rows": len(table.rows), "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
               "rejected": 0, "duplicates": 0, "warnings": 0}
-    findings: list[Finding] = validator.column_findings(table.header_row)
+    findings: list[Finding] = [*table.findings, *validator.column_findings(table.header_row)]
     good: list[tuple[int, dict]] = []
     seen: dict[tuple[str, str], int] = {}
     # The search text of new records is built while checking, for an import written at once.

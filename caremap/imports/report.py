@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -25,6 +26,12 @@ LEVEL_LABELS = {
     "error": _("Error"),
     "warning": _("Warning"),
 }
+
+
+def no_data_rows_message(filename: str) -> str:
+    """Return the error that `caremap import` and the upload page show for a sheet without rows."""
+    return gettext("%(file)s has a header row but no data rows. Fill in rows below the header "
+                   "and import the file again.") % {"file": filename}
 
 
 def labelled_counts(counts: dict) -> list[tuple[str, int]]:

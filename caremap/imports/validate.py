@@ -121,9 +121,11 @@ class RowValidator:
         return (cells[index].strip() if index < len(cells) else ""), header
 
     def clean(self, row: int, cells: list[str]) -> tuple[dict | None, list[Finding]]:
+        """Return a row's payload (None when an error rejects the row) and its findings.
+
+        `cells` are as readers.read_table returns them, without control characters.
+        """
         findings: list[Finding] = []
-        # PostgreSQL text cannot contain NUL characters, and no sheet value needs one.
-        cells = [cell.replace("\x00", "") for cell in cells]
 
         def flag(field: str, value: str, code: str) -> None:
             # A field the sheet lacks is named by its default header.

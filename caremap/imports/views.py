@@ -25,7 +25,7 @@ from .freshness import stale_locations
 from .models import DuplicateCandidate, ImportRun
 from .pipeline import run_import
 from .readers import UnreadableFile
-from .report import labelled_counts, report_xlsx
+from .report import labelled_counts, no_data_rows_message, report_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,11 @@ def upload(request):
             logger.info("upload rejected file=%s error=%s", uploaded.name, exc)
             form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
         else:
-            return redirect("imports:run", run_id=report.run.id)
+            if report.counts["rows"]:
+                return redirect("imports:run", run_id=report.run.id)
+            # An empty report would not say why nothing was imported.
+            logger.info("upload has no data rows run=%s file=%s", report.run.id, uploaded.name)
+            form.add_error("file", no_data_rows_message(uploaded.name))
     runs = ImportRun.objects.select_related("department")
     if access.role_of(request.user) != Role.CITY_ADMIN:
         runs = runs.filter(user=request.user)

@@ -1,7 +1,9 @@
 import io
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from caremap.directory.models import Department, Location
 from caremap.imports.models import ColumnMapping, ImportRun
@@ -159,6 +161,36 @@ def test_import_command_fails_when_no_row_valid(tmp_path):
     assert "rows=2 valid=0" in out.getvalue()
     assert report.read_bytes()[:2] == b"PK"
     assert ImportRun.objects.get().counts["rejected"] == 2
+
+
+def _header_only_xlsx() -> bytes:
+    """An xlsx with a title row, a header row and below it only a row of blank cells."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["深圳市民政局服务点名单"])
+    sheet.append(sheets.HEADERS)
+    sheet.append([" ", None, "  "])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize(("name", "content"), [
+    ("empty.csv", lambda: sheets.utf8_bom_csv([])),
+    ("empty.xlsx", _header_only_xlsx),
+], ids=["csv", "xlsx"])
+def test_import_command_fails_on_sheet_without_rows(tmp_path, dry_run, name, content):
+    source = tmp_path / name
+    source.write_bytes(content())
+    out = io.StringIO()
+    options = ["--dry-run"] if dry_run else []
+    with translation.override("zh-hans"), pytest.raises(
+            CommandError, match=rf"{name} 只有表头，没有数据行。请在表头下方填写数据，然后重新导入。"):
+        call_command("import", str(source), "--department", "民政", *options, stdout=out,
+                     stderr=io.StringIO())
+    assert "rows=0 valid=0" in out.getvalue()
+    assert ImportRun.objects.get().dry_run == dry_run
 
 
 def test_import_command_succeeds_with_one_valid_row(tmp_path):

@@ -25,7 +25,8 @@ def test_unmapped_columns_reported_once(civil):
     report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
     unread = [(f.row, f.column, f.value, f.code) for f in report.findings
               if f.code.startswith("column_")]
-    assert unread == [(1, "备注", "", "column_unmapped"), (1, "联糸电话", "", "column_unmapped")]
+    assert unread == [(1, "M列", "x", "column_unnamed"), (1, "备注", "", "column_unmapped"),
+                      (1, "联糸电话", "", "column_unmapped")]
     assert all(f.level == "warning" for f in report.findings if f.code.startswith("column_"))
     assert report.counts["created"] == 3
     assert report.counts["warnings"] == len(report.findings)
@@ -37,7 +38,7 @@ def test_nul_in_header_dropped(civil):
     rows = [[*row, "x"] for row in sheets.CLEAN]
     report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
     assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
-        (1, "备注", "column_unmapped")]
+        (1, "备注", "column_unmapped"), (1, "备注", "control_characters_removed")]
     assert report.counts["created"] == 3
     assert report.run.findings[0]["column"] == "备注"
 
@@ -66,7 +67,8 @@ def test_unmapped_column_after_title_rows(civil):
 def test_finding_messages_in_both_languages():
     from caremap.imports.findings import Finding
 
-    for code in ("column_unmapped", "column_repeated"):
+    for code in ("column_unmapped", "column_repeated", "column_unnamed",
+                 "control_characters_removed"):
         message = Finding(1, "备注", "", code).as_dict()
         assert message["level"] == "warning"
         assert message["message_zh"]
@@ -130,7 +132,90 @@ def test_report_xlsx_keeps_sheet_text_as_text(civil):
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report.run)))
     lines = list(book["问题"].iter_rows(min_row=2, values_only=True))
     assert [(line[1], line[3]) for line in lines] == [
-        ("备注", "column_unmapped"), ("是否免费", "fee_unknown")]
-    fee_cell = book["问题"].cell(row=3, column=3)
+        ("备注", "column_unmapped"), ("备注", "control_characters_removed"),
+        ("是否免费", "fee_unknown")]
+    fee_cell = book["问题"].cell(row=4, column=3)
     assert fee_cell.data_type == "s"
     assert fee_cell.value == "=HYPERLINK(\"http://127.0.0.1/\")"
+
+
+def test_unnamed_columns_with_values_reported(civil):
+    # Columns L and N hold values under an empty header, and column M is empty in every row.
+    headers = [*sheets.HEADERS, "", " ", ""]
+    rows = [[*row, "备注文字", "", ""] for row in sheets.CLEAN]
+    rows[2][13] = "第三行才有"
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=True)
+    assert [(f.row, f.column, f.value, f.code) for f in report.findings if f.row == 1] == [
+        (1, "L列", "备注文字", "column_unnamed"), (1, "N列", "第三行才有", "column_unnamed")]
+    assert all(f.level == "warning" for f in report.findings if f.row == 1)
+    assert report.counts["valid"] == 3
+
+
+def test_values_beyond_last_header_reported(civil):
+    rows = [list(row) for row in sheets.CLEAN]
+    rows[1].append("多出的值")
+    report = run_import(sheets.utf8_bom_csv(rows), "a.csv", civil, dry_run=True)
+    assert [(f.row, f.column, f.value, f.code) for f in report.findings if f.row == 1] == [
+        (1, "L列", "多出的值", "column_unnamed")]
+
+
+def test_empty_unnamed_column_not_reported(civil):
+    headers = [*sheets.HEADERS, "", "", "备注"]
+    rows = [[*row, "", "", "备注文字"] for row in sheets.CLEAN]
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=True)
+    assert [(f.row, f.column, f.code) for f in report.findings if f.row == 1] == [
+        (1, "备注", "column_unmapped")]
+
+
+def test_unnamed_xlsx_column_named_by_letter(civil):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["深圳市民政局服务点名单"])
+    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", None, None])
+    sheet.append(["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+                  "114.0469", "22.5522", "张三", None])
+    data = io.BytesIO()
+    book.save(data)
+    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=True)
+    assert report.as_rows() == [(2, "G列", "column_unnamed")]
+    assert report.findings[0].value == "张三"
+
+
+def test_control_characters_removed_and_reported(civil):
+    headers = [*sheets.HEADERS, "简介"]
+    rows = [[*row, ""] for row in sheets.CLEAN]
+    rows[0][1] = "莲花街道\x07测试\x1b儿童之家\x7f"
+    rows[1][3] = "深圳市南山区\x00南头街道南头路2号"
+    # Tab, line feed and carriage return are text, not control characters to remove.
+    rows[2][11] = "第一行\r\n第二行\t完"
+    # A row that contains nothing but a control character is no row once it is removed.
+    rows.append(["\x08", "", "", "", "", "", "", "", "", "", "", ""])
+    report = run_import(sheets.utf8_bom_csv(rows, headers), "a.csv", civil, dry_run=False)
+    removed = [(f.row, f.column, f.value, f.level) for f in report.findings
+               if f.code == "control_characters_removed"]
+    assert removed == [(2, "机构名称", "莲花街道测试儿童之家", "warning"),
+                       (3, "地址", "深圳市南山区南头街道南头路2号", "warning"),
+                       (5, "编号", "", "warning")]
+    assert report.counts["rows"] == 3
+    assert report.counts["created"] == 3
+    imported = Location.objects.filter(department=civil, is_demo=False)
+    assert imported.get(source_id="MZ-001").name == "莲花街道测试儿童之家"
+    assert imported.get(source_id="MZ-002").address == "深圳市南山区南头街道南头路2号"
+    assert imported.get(source_id="MZ-003").description == "第一行\r\n第二行\t完"
+
+
+def test_xlsx_control_character_escapes_removed(civil):
+    # An xlsx stores a character that XML cannot contain as _xHHHH_, which openpyxl reads as text.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", "简介"])
+    sheet.append(["T-1", "莲花街道_x0007_测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+                  "114.0469", "22.5522", "第一行_x000D_\n第二行"])
+    data = io.BytesIO()
+    book.save(data)
+    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=False)
+    assert report.as_rows() == [(2, "机构名称", "control_characters_removed")]
+    assert report.findings[0].value == "莲花街道测试儿童之家"
+    location = Location.objects.get(department=civil, source_id="T-1", is_demo=False)
+    assert location.name == "莲花街道测试儿童之家"
+    assert location.description == "第一行\r\n第二行"

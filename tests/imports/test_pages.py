@@ -125,6 +125,16 @@ def test_upload_unreadable_file_shows_error(staff_client):
     assert not ImportRun.objects.exists()
 
 
+@pytest.mark.parametrize("apply", [{}, {"apply": "on"}])
+def test_upload_sheet_without_rows_shows_message(staff_client, apply):
+    response = staff_client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("空表.csv", sheets.utf8_bom_csv([])),
+        "department": "civil-affairs", "crs": "wgs84", **apply})
+    assert response.status_code == 200
+    assert "空表.csv 只有表头，没有数据行。请在表头下方填写数据，然后重新导入。" in (
+        response.content.decode())
+
+
 def test_duplicate_kept_separate(staff_client):
     civil = Department.objects.get(code="civil-affairs")
     youth = Department.objects.get(code="youth-league")

@@ -11,6 +11,7 @@ from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
 from caremap.imports.pipeline import department_of_sheet, resolve_department, run_import
 from caremap.imports.readers import UnreadableFile
+from caremap.imports.report import no_data_rows_message
 
 
 class Command(BaseCommand):
@@ -84,7 +85,9 @@ class Command(BaseCommand):
             from caremap.imports.report import report_xlsx
 
             Path(options["report"]).write_bytes(report_xlsx(report.run))
-        if report.counts["rows"] and not report.counts["valid"]:
+        if not report.counts["rows"]:
+            raise CommandError(no_data_rows_message(path.name))
+        if not report.counts["valid"]:
             raise CommandError(f"no valid row in {path.name}: all {report.counts['rows']} rows "
                                "were rejected (see the errors above); fix the sheet and "
                                "import it again")
