@@ -49,6 +49,80 @@ def build_csv(rows: int, seed: int = 7) -> bytes:
 BENCH_DATABASE = "caremap_import_bench"
 
 
+def calibration_seconds() -> float:
+    """Time a fixed pure-Python loop, so that figures from different machines can be compared."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def _written_tables() -> list[str]:
+    """The tables an import writes, parents before children (the order the floor inserts in)."""
+    from django.db import connection
+
+    from caremap.directory.models import Location, Organization, Phone, Service, ServiceAtLocation
+    from caremap.search.backends import FTS_TABLE, RTREE_TABLE
+    from caremap.search.models import SearchEntry
+
+    models = [Organization, Service, Service.taxonomy_terms.through, Location, Phone,
+              Location.target_groups.through, ServiceAtLocation, SearchEntry]
+    tables = [m._meta.db_table for m in models]
+    return tables + ([FTS_TABLE, RTREE_TABLE] if connection.vendor == "sqlite" else [])
+
+
+def database_floor() -> dict[str, float]:
+    """Return the seconds the database takes to insert the imported rows again, by table.
+
+    The rows an apply wrote are copied aside, deleted, and inserted again into the same tables
+    with INSERT ... SELECT, in one transaction: every index (FTS5 and R*Tree on SQLite, GIN
+    and GiST on PostgreSQL) and foreign key check does its work, and no Python runs per row.
+    An import cannot write its rows faster than this. The tables must hold only the import's
+    rows (the benchmark database has no other records).
+    """
+    from django.db import connection
+
+    tables = _written_tables()
+    sqlite = connection.vendor == "sqlite"
+    seconds = {}
+    with connection.cursor() as cur:
+        if sqlite:
+            cur.execute("PRAGMA foreign_keys = OFF")  # for the deletes only
+        for table in tables:
+            if table == "search_fts":
+                cur.execute(f"CREATE TEMP TABLE copy_{table} AS SELECT rowid AS id, grams "
+                            f"FROM {table}")
+            else:
+                cur.execute(f"CREATE TEMP TABLE copy_{table} AS SELECT * FROM {table}")
+        for table in reversed(tables):
+            if sqlite and table in ("search_fts", "search_rtree"):
+                # Made again empty: deleting from FTS5 leaves deletion markers to merge.
+                cur.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+                (create,) = cur.fetchone()
+                cur.execute(f"DROP TABLE {table}")
+                cur.execute(create)
+            else:
+                cur.execute(f"DELETE FROM {table}")
+        if sqlite:
+            cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("BEGIN")
+        for table in tables:
+            start = time.perf_counter()
+            if table == "search_fts":
+                cur.execute(f"INSERT INTO {table} (rowid, grams) SELECT id, grams "
+                            f"FROM copy_{table}")
+            else:
+                cur.execute(f"INSERT INTO {table} SELECT * FROM copy_{table}")
+            seconds[table] = time.perf_counter() - start
+        start = time.perf_counter()
+        cur.execute("COMMIT")
+        seconds["COMMIT"] = time.perf_counter() - start
+        for table in tables:
+            cur.execute(f"DROP TABLE copy_{table}")
+    return seconds
+
+
 def _postgres_admin(server: str, statement: str, database: str) -> None:
     import psycopg
 
@@ -83,9 +157,13 @@ def main() -> None:
     from caremap.regions.anchors import generate_anchors
 
     generate_anchors()  # street anchor points place the generated rows
+    from django.conf import settings
+
     from caremap.directory.models import Department
     from caremap.imports.pipeline import run_import
 
+    print(f"machine: {os.cpu_count()} cores; reference loop {calibration_seconds():.2f} s; "
+          f"import workers setting {settings.CAREMAP_IMPORT_WORKERS} (0: one per core)")
     department = Department.objects.get(code="civil-affairs")
     data = build_csv(args.rows)
     start = time.perf_counter()
@@ -102,6 +180,13 @@ def main() -> None:
     print(f"apply (read + check + write + search index): {args.apply_rows} rows in "
           f"{applied:.1f} s = {args.apply_rows / applied:,.0f} rows/s; "
           f"created={report.counts['created']}")
+
+    by_table = database_floor()
+    floor = sum(by_table.values())
+    print(f"database floor (the same rows inserted again by SQL alone): {floor:.1f} s = "
+          f"{args.apply_rows / floor:,.0f} rows/s")
+    for table, seconds in sorted(by_table.items(), key=lambda item: -item[1]):
+        print(f"  {table}: {seconds:.2f} s")
 
     start = time.perf_counter()
     report = run_import(small, "bench.csv", department, dry_run=False)
