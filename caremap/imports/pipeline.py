@@ -329,6 +329,8 @@ class Writer:
                     self.run.id if self.run else None)
         locations_created.send(sender=Location, ids=[row["id"] for row in locations],
                                user=self.user, run=self.run)
+        # `organization()` must look these up again: the caches hold no instance of them.
+        self.looked_up.difference_update(new_organizations)
         return len(locations)
 
     @staticmethod
@@ -450,54 +452,74 @@ def _load(location_id) -> Location:
             .get(id=location_id))
 
 
-def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
-           findings: list[Finding], texts: dict | None = None) -> None:
-    # Two imports of the same department's rows at once would each find a row new and create
-    # it twice. So the rows' departments are locked, in code order so that two imports cannot
-    # deadlock. The second import waits until the first commits, then matches its records.
-    # SQLite needs no lock: its writers already run one at a time (BEGIN IMMEDIATE).
-    departments = sorted({p["department"] for _, p in rows})
-    list(Department.objects.select_for_update(no_key=True).filter(code__in=departments)
-         .order_by("code"))
-    writer = Writer(department, user, run)
-    existing = _existing({(p["department"], p["source_id"]) for _, p in rows})
-    aliases = set(SourceAlias.objects.values_list("department_id", "source_id"))
-    held = set(DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
-               .values_list("department_id", "source_key"))
-    finder = duplicates.DuplicateFinder()
-    to_create = []
-    for row, payload in rows:
-        key = (payload["department"], payload["source_id"])
-        if key in aliases:
-            counts["unchanged"] += 1  # merged into another department's record earlier
-            continue
-        if key in held:
-            counts["duplicates"] += 1
-            continue
-        current = existing.get(key)
-        if current is None:
-            twin = finder.find(payload)
-            if twin is not None:
-                other, reason = twin
-                DuplicateCandidate.objects.create(
-                    run=run, existing=other, department_id=payload["department"],
-                    source_key=payload["source_id"], reason=reason, payload=payload,
-                )
-                findings.append(Finding(row, "名称", payload["name"],
-                                        "duplicate_across_departments"))
+class Applier:
+    """Write the good rows of one import, batch by batch, inside the caller's transaction.
+
+    Rows are matched to existing records, held when they duplicate another department's
+    record, updated one by one where they changed, and created in bulk. Batches may come while
+    later rows are still being checked; the result equals one batch of all rows.
+    """
+
+    def __init__(self, department: Department, user, run, counts: dict,
+                 findings: list[Finding]) -> None:
+        # Two imports of the same department's rows at once would each find a row new and
+        # create it twice. So every department is locked, in code order so that two imports
+        # cannot deadlock: rows may name any department, and the rows of later batches are not
+        # known yet. The second import waits until the first commits, then matches its
+        # records. SQLite needs no lock: its writers already run one at a time (BEGIN
+        # IMMEDIATE).
+        list(Department.objects.select_for_update(no_key=True).order_by("code"))
+        self.counts = counts
+        self.findings = findings
+        self.run = run
+        self.writer = Writer(department, user, run)
+        self.aliases = set(SourceAlias.objects.values_list("department_id", "source_id"))
+        self.held = set(DuplicateCandidate.objects.filter(
+            status=DuplicateCandidate.Status.OPEN).values_list("department_id", "source_key"))
+        self.finder = duplicates.DuplicateFinder()
+
+    def add(self, rows: list[tuple[int, dict]], texts: dict | None = None) -> None:
+        """Write a batch of (row number, payload); `texts` as for `Writer.create_many`."""
+        counts = self.counts
+        existing = _existing({(p["department"], p["source_id"]) for _, p in rows})
+        to_create = []
+        for row, payload in rows:
+            key = (payload["department"], payload["source_id"])
+            if key in self.aliases:
+                counts["unchanged"] += 1  # merged into another department's record earlier
+                continue
+            if key in self.held:
                 counts["duplicates"] += 1
                 continue
-        if current is None:
-            to_create.append(payload)
-            finder.add(None, payload)
-            continue
-        location_id, snapshot = current
-        if all(snapshot[k] == v for k, v in _wanted(payload).items()):
-            counts["unchanged"] += 1
-            continue
-        action, _ = writer.apply_row(payload, _load(location_id))
-        counts[action] += 1
-    counts["created"] += writer.create_many(to_create, texts)
+            current = existing.get(key)
+            if current is None:
+                twin = self.finder.find(payload)
+                if twin is not None:
+                    other, reason = twin
+                    DuplicateCandidate.objects.create(
+                        run=self.run, existing=other, department_id=payload["department"],
+                        source_key=payload["source_id"], reason=reason, payload=payload,
+                    )
+                    self.findings.append(Finding(row, "名称", payload["name"],
+                                                 "duplicate_across_departments"))
+                    counts["duplicates"] += 1
+                    continue
+            if current is None:
+                to_create.append(payload)
+                self.finder.add(None, payload)
+                continue
+            location_id, snapshot = current
+            if all(snapshot[k] == v for k, v in _wanted(payload).items()):
+                counts["unchanged"] += 1
+                continue
+            action, _ = self.writer.apply_row(payload, _load(location_id))
+            counts[action] += 1
+        counts["created"] += self.writer.create_many(to_create, texts)
+
+
+def _apply(rows: list[tuple[int, dict]], department: Department, user, run, counts,
+           findings: list[Finding]) -> None:
+    Applier(department, user, run, counts, findings).add(rows)
 
 
 def apply_stored(run: ImportRun, user=None) -> tuple[dict, list[Finding]]:
@@ -533,6 +555,51 @@ def _reviewed_role(user):
     return None if role.role == Role.CITY_ADMIN else role
 
 
+# Good rows written at a time while the rest of a sheet is checked.
+WRITE_BATCH_ROWS = 5000
+
+
+def _collect(checked, counts: dict, findings: list[Finding], write=None,
+             in_scope=None) -> list[tuple[int, dict]]:
+    """Gather checked rows: count them, keep their findings and return the good ones.
+
+    A row repeating an earlier row's source id is rejected. `in_scope(row, payload)` may
+    return a finding that rejects a row. `write(rows, texts)`, when given, is called with the
+    good rows in batches of WRITE_BATCH_ROWS, and the good rows are then not returned.
+    """
+    good: list[tuple[int, dict]] = []
+    texts: dict[tuple[str, str], dict] = {}
+    seen: set[tuple[str, str]] = set()
+    for row, payload, row_findings, text in checked:
+        if payload is not None:
+            key = (payload["department"], payload["source_id"])
+            if key in seen:
+                row_findings.append(Finding(row, "名称", payload["name"], "duplicate_row"))
+                payload = None
+            else:
+                seen.add(key)
+        if payload is not None and in_scope is not None:
+            finding = in_scope(row, payload)
+            if finding is not None:
+                row_findings.append(finding)
+                payload = None
+        findings.extend(row_findings)
+        if payload is None:
+            counts["rejected"] += 1
+            continue
+        counts["valid"] += 1
+        good.append((row, payload))
+        if text is not None:
+            texts[key] = text
+        if write is not None and len(good) >= WRITE_BATCH_ROWS:
+            write(good, texts)
+            good, texts = [], {}
+    if write is not None:
+        write(good, texts)
+        return []
+    return good
+
+
 @collector_paused()
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
                dry_run: bool = True, user=None,
@@ -562,51 +629,33 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     counts = {"rows": len(table.rows), "valid": 0, "created": 0, "updated": 0, "unchanged": 0,
               "rejected": 0, "duplicates": 0, "warnings": 0}
     findings: list[Finding] = [*table.findings, *validator.column_findings(table.header_row)]
-    good: list[tuple[int, dict]] = []
-    seen: dict[tuple[str, str], int] = {}
     # The search text of new records is built while checking, for an import written at once.
     names = None
     if not dry_run and role is None:
         names = Names.load({code: d.name for code, d in validator.matcher.by_code.items()})
-    texts: dict[tuple[str, str], dict] = {}
     total = len(table.rows)
     checked = check_rows(validator, table.rows, names,
                          (lambda done: progress(done, total)) if progress else None)
-    for row, payload, row_findings, text in checked:
-        if payload is not None:
-            key = (payload["department"], payload["source_id"])
-            if key in seen:
-                row_findings.append(Finding(row, "名称", payload["name"], "duplicate_row"))
-                payload = None
-            else:
-                seen[key] = row
-        if payload is not None and role is not None:
-            finding = review.outside_scope(role, row, payload, district_names)
-            if finding is not None:
-                row_findings.append(finding)
-                payload = None
-        findings.extend(row_findings)
-        if payload is None:
-            counts["rejected"] += 1
-        else:
-            good.append((row, payload))
-            if text is not None:
-                texts[(payload["department"], payload["source_id"])] = text
-    if role is not None:
-        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
-        counts["rejected"] += len(good) - len(in_scope)
-        good = in_scope
-    counts["valid"] = len(good)
 
     run = None
-    if not dry_run:
+    if dry_run:
+        _collect(checked, counts, findings)
+    elif role is None:
         run = ImportRun.objects.create(department=department, filename=filename,
                                        source_crs=source_crs, dry_run=False, user=user)
-        if role is None:
-            with transaction.atomic():
-                _apply(good, department, user, run, counts, findings, texts)
-        else:
-            review.stage(good, department, user, run, counts, findings)
+        with transaction.atomic():
+            # Batches are written while the workers go on checking the rows after them.
+            applier = Applier(department, user, run, counts, findings)
+            _collect(checked, counts, findings, applier.add)
+    else:
+        good = _collect(checked, counts, findings, in_scope=lambda row, payload: (
+            review.outside_scope(role, row, payload, district_names)))
+        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
+        counts["rejected"] += len(good) - len(in_scope)
+        counts["valid"] = len(in_scope)
+        run = ImportRun.objects.create(department=department, filename=filename,
+                                       source_crs=source_crs, dry_run=False, user=user)
+        review.stage(in_scope, department, user, run, counts, findings)
     findings.sort(key=lambda f: (f.row, f.column, f.code))
     counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
     if run is None:

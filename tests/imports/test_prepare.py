@@ -138,3 +138,44 @@ def test_small_sheet_checked_in_this_process(settings):
     assert prepare.worker_count(5000) == 4
     settings.CAREMAP_IMPORT_WORKERS = 1
     assert prepare.worker_count(100_000) == 1
+
+
+def test_batches_written_while_checking_give_the_same_import(civil, monkeypatch):
+    from caremap.imports import pipeline
+
+    single = run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+    single_state = _state(civil)
+    Location.objects.filter(department=civil, is_demo=False).delete()
+
+    batches = []
+    create_many = pipeline.Writer.create_many
+
+    def counted(writer, payloads, texts=None):
+        batches.append(len(payloads))
+        return create_many(writer, payloads, texts)
+
+    monkeypatch.setattr(pipeline.Writer, "create_many", counted)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_ROWS", 2)
+    batched = run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+    assert batches == [2, 2, 0]
+    assert batched.as_rows() == single.as_rows()
+    assert batched.counts == single.counts
+    assert _state(civil) == single_state
+
+
+def test_update_in_a_later_batch_links_an_organization_created_before(civil, monkeypatch):
+    from caremap.imports import pipeline
+
+    headers = [*sheets.HEADERS[:10], "运营机构"]
+    first = [*sheets.CLEAN[0][:10], "旧机构"]
+    run_import(sheets.utf8_bom_csv([first], headers), "民政.csv", civil, dry_run=False)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_ROWS", 1)
+    new = [*sheets.CLEAN[1][:10], "新机构"]
+    moved = [*sheets.CLEAN[0][:10], "新机构"]
+    report = run_import(sheets.utf8_bom_csv([new, moved], headers), "民政.csv", civil,
+                        dry_run=False)
+    assert (report.counts["created"], report.counts["updated"]) == (1, 1)
+    organization = Organization.objects.get(name="新机构")
+    assert set(Location.objects.filter(department=civil, is_demo=False)
+               .values_list("source_id", "organization")) == {
+        ("MZ-001", organization.id), ("MZ-002", organization.id)}
