@@ -8,6 +8,7 @@ column once per batch where it can, then hands the rows to COPY on PostgreSQL or
 """
 
 import datetime
+import json
 import uuid
 
 from django.db import connection
@@ -33,6 +34,10 @@ def _converter(field):
         return _uuid_hex
     if kind == "UUIDField":
         return None
+    if kind == "JSONField":
+        # What the field itself would send, without its per-value preparation: JSON text,
+        # which both databases accept for a JSON column (COPY on PostgreSQL reads text).
+        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
     return lambda value: None if value is None else field.get_db_prep_save(value, connection)
 
 
