@@ -179,3 +179,37 @@ def test_update_in_a_later_batch_links_an_organization_created_before(civil, mon
     assert set(Location.objects.filter(department=civil, is_demo=False)
                .values_list("source_id", "organization")) == {
         ("MZ-001", organization.id), ("MZ-002", organization.id)}
+
+
+def test_import_writes_with_a_large_page_cache_and_gives_it_back(civil, monkeypatch):
+    from django.db import connection
+
+    from caremap.imports import pipeline
+
+    if connection.vendor != "sqlite":
+        # The page cache is SQLite's: on PostgreSQL the import sends no PRAGMA.
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            report = run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+        assert report.counts["created"] == 4
+        assert not [q for q in queries.captured_queries if "PRAGMA" in q["sql"]]
+        return
+    sizes = []
+    create_many = pipeline.Writer.create_many
+
+    def noted(writer, payloads, texts=None):
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size")
+            sizes.append(cur.fetchone()[0])
+        return create_many(writer, payloads, texts)
+
+    monkeypatch.setattr(pipeline.Writer, "create_many", noted)
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        (before,) = cur.fetchone()
+    run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    assert sizes == [-pipeline.IMPORT_PAGE_CACHE_KIB]
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        assert cur.fetchone()[0] == before
