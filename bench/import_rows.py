@@ -59,7 +59,7 @@ def calibration_seconds() -> float:
 
 
 def _written_tables() -> list[str]:
-    """The tables an import writes, parents before children (the order the floor inserts in)."""
+    """Return the tables an import writes, parents before children (the floor's order)."""
     from django.db import connection
 
     from caremap.directory.models import Location, Organization, Phone, Service, ServiceAtLocation

@@ -464,11 +464,11 @@ class Applier:
     def __init__(self, department: Department, user, run, counts: dict,
                  findings: list[Finding]) -> None:
         # Two imports of the same department's rows at once would each find a row new and
-        # create it twice. So every department is locked, in code order so that two imports
-        # cannot deadlock: rows may name any department, and the rows of later batches are not
-        # known yet. The second import waits until the first commits, then matches its
-        # records. SQLite needs no lock: its writers already run one at a time (BEGIN
-        # IMMEDIATE).
+        # create it twice. Rows may name any department and later batches are not known yet,
+        # so every department row is locked, in code order, as two imports taking the same
+        # rows in the same order cannot deadlock. The second import waits until the first
+        # commits, then matches its records. SQLite needs no lock: its writers already run one
+        # at a time (BEGIN IMMEDIATE). A test runs two imports at once on PostgreSQL.
         list(Department.objects.select_for_update(no_key=True).order_by("code"))
         self.counts = counts
         self.findings = findings
@@ -560,7 +560,7 @@ def _reviewed_role(user):
 WRITE_BATCH_ROWS = 5000
 # SQLite page cache of the connection while it writes an import. SQLite's default of 2 MiB
 # cannot hold the indexes of 100,000 new records, whose random UUID keys touch pages all over
-# them; a 100,000-row apply took a tenth less time with this cache.
+# them. A 100,000-row apply took a tenth less time with this cache.
 IMPORT_PAGE_CACHE_KIB = 256 * 1024
 
 

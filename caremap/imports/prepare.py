@@ -3,8 +3,8 @@
 Checking a row (`RowValidator.clean`) and building the search text of a new record
 (`index.text_fields`: n-grams, pinyin) are pure Python and need nothing from the database once
 the validator has loaded its vocabularies and divisions. For a large sheet they take most of an
-import's time, so the rows are split into chunks and handed to forked worker processes, which
-inherit the loaded validator; the results come back in sheet order and equal those of one
+import's time. So the rows are split into chunks and handed to forked worker processes, which
+inherit the loaded validator. The results come back in sheet order and equal those of one
 process (a test compares them). Workers never touch the database: the connection they inherit
 stays unused, and they end with `os._exit`, which closes nothing.
 
@@ -56,8 +56,8 @@ def payload_source(payload: dict, names: Names, location_id=None,
                    services: list | None = None) -> EntrySource:
     """Return the index facts of a record created from a checked row.
 
-    `services` defaults to one public service per service term, named after it, which is what
-    an import creates; `Writer.create_many` gives the ids of the services it links instead.
+    `services` defaults to one public service per service term, named after it: what an
+    import creates. `Writer.create_many` gives the ids of the services it links instead.
     """
     public_position = payload["latitude"] is not None and payload["longitude"] is not None
     last_verified = payload["last_verified"]
@@ -103,7 +103,7 @@ def _run_check(rows):
 
 
 def worker_count(rows: int) -> int:
-    """How many worker processes to check `rows` rows with; 1 means this process."""
+    """Return how many worker processes check `rows` rows; 1 means this process does."""
     wanted = settings.CAREMAP_IMPORT_WORKERS or min(os.cpu_count() or 1, 4)
     if rows < settings.CAREMAP_IMPORT_PARALLEL_ROWS or "fork" not in (
             multiprocessing.get_all_start_methods()):

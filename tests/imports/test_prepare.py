@@ -92,7 +92,7 @@ def test_workers_give_the_same_import(settings, worker_pids, name, build, code, 
 
 # Five rows pass their checks; the last repeats a source id and is dropped after.
 @pytest.mark.parametrize(("dry_run", "built"), [(True, 0), (False, 5)])
-def test_text_built_in_workers_only_for_a_write(civil, worker_pids, tmp_path, monkeypatch,
+def test_worker_text_only_when_writing(civil, worker_pids, tmp_path, monkeypatch,
                                                 dry_run, built):
     log = tmp_path / "texts"
     text = prepare.source_text
@@ -109,7 +109,7 @@ def test_text_built_in_workers_only_for_a_write(civil, worker_pids, tmp_path, mo
     assert (len(log.read_text().split()) if log.exists() else 0) == built
 
 
-def test_text_built_ahead_equals_rebuild_with_renamed_service(civil, worker_pids):
+def test_renamed_service_text_equals_rebuild(civil, worker_pids):
     # The row's 亲子关系促进 service already exists under another name: the text built in the
     # worker (named after the term) is dropped and the entry names the service as saved.
     organization = Organization.objects.create(name="已有机构", credit_code=sheets.CREDIT_OK)
@@ -140,7 +140,7 @@ def test_small_sheet_checked_in_this_process(settings):
     assert prepare.worker_count(100_000) == 1
 
 
-def test_batches_written_while_checking_give_the_same_import(civil, monkeypatch):
+def test_batched_writes_give_same_import(civil, monkeypatch):
     from caremap.imports import pipeline
 
     single = run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
@@ -163,7 +163,7 @@ def test_batches_written_while_checking_give_the_same_import(civil, monkeypatch)
     assert _state(civil) == single_state
 
 
-def test_update_in_a_later_batch_links_an_organization_created_before(civil, monkeypatch):
+def test_later_batch_update_reuses_organization(civil, monkeypatch):
     from caremap.imports import pipeline
 
     headers = [*sheets.HEADERS[:10], "运营机构"]
@@ -181,7 +181,7 @@ def test_update_in_a_later_batch_links_an_organization_created_before(civil, mon
         ("MZ-001", organization.id), ("MZ-002", organization.id)}
 
 
-def test_import_writes_with_a_large_page_cache_and_gives_it_back(civil, monkeypatch):
+def test_import_page_cache_restored(civil, monkeypatch):
     from django.db import connection
 
     from caremap.imports import pipeline
