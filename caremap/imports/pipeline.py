@@ -658,6 +658,8 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     names = None
     if not dry_run and role is None:
         names = Names.load({code: d.name for code, d in validator.matcher.by_code.items()})
+        names.known = frozenset(Location.objects.filter(department=department)
+                                .values_list("department_id", "source_id"))
     total = len(table.rows)
     checked = check_rows(validator, table.rows, names,
                          (lambda done: progress(done, total)) if progress else None)

@@ -43,6 +43,9 @@ class Names:
     departments: dict[str, str]
     # {division code: name}
     divisions: dict[str, str]
+    # (department, source id) of records that exist: a row matching one updates it or
+    # changes nothing, so its text is not built ahead.
+    known: frozenset = frozenset()
 
     @classmethod
     def load(cls, divisions: dict[str, str]) -> "Names":
@@ -91,7 +94,8 @@ def _check(rows: list[tuple[int, list[str]]]) -> list[tuple[dict | None, list[Fi
     for row, cells in rows:
         payload, findings = validator.clean(row, cells)
         text = None
-        if payload is not None and names is not None:
+        if payload is not None and names is not None and (
+                payload["department"], payload["source_id"]) not in names.known:
             text = source_text(payload_source(payload, names))
         results.append((payload, findings, text))
     return results

@@ -107,6 +107,12 @@ def test_worker_text_only_when_writing(civil, worker_pids, tmp_path, monkeypatch
     assert len(worker_pids()) == 2
     assert report.counts["valid"] == 4
     assert (len(log.read_text().split()) if log.exists() else 0) == built
+    if not dry_run:
+        # Again: every row matches a record now, so no text is built.
+        log.unlink()
+        again = run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+        assert again.counts["unchanged"] == 4
+        assert not log.exists()
 
 
 def test_renamed_service_text_equals_rebuild(civil, worker_pids):
