@@ -28,21 +28,28 @@ def civil():
     return Department.objects.get(code="civil-affairs")
 
 
+def _log_calls(monkeypatch, name: str, log, line) -> None:
+    """Patch `prepare.<name>` to add `line(argument)` to the file `log` at each call.
+
+    Patched before the workers fork, so calls in the workers are logged too.
+    """
+    original = getattr(prepare, name)
+
+    def logged(argument):
+        with open(log, "a") as f:
+            f.write(f"{line(argument)}\n")
+        return original(argument)
+
+    monkeypatch.setattr(prepare, name, logged)
+
+
 @pytest.fixture
 def worker_pids(settings, tmp_path, monkeypatch):
     """Check every sheet in two worker processes; return a function listing their pids."""
     settings.CAREMAP_IMPORT_WORKERS = 2
     settings.CAREMAP_IMPORT_PARALLEL_ROWS = 1
     log = tmp_path / "pids"
-    check = prepare._check
-
-    def logged(rows):
-        with open(log, "a") as f:
-            f.write(f"{os.getpid()}\n")
-        return check(rows)
-
-    # Patched before the workers fork, so they run it.
-    monkeypatch.setattr(prepare, "_check", logged)
+    _log_calls(monkeypatch, "_check", log, lambda rows: os.getpid())
     return lambda: set(log.read_text().split()) if log.exists() else set()
 
 
@@ -92,17 +99,10 @@ def test_workers_give_the_same_import(settings, worker_pids, name, build, code, 
 
 # Five rows pass their checks; the last repeats a source id and is dropped after.
 @pytest.mark.parametrize(("dry_run", "built"), [(True, 0), (False, 5)])
-def test_worker_text_only_when_writing(civil, worker_pids, tmp_path, monkeypatch,
-                                                dry_run, built):
+def test_worker_text_only_when_writing(civil, worker_pids, tmp_path, monkeypatch, dry_run,
+                                       built):
     log = tmp_path / "texts"
-    text = prepare.source_text
-
-    def logged(source):
-        with open(log, "a") as f:
-            f.write(f"{source.name}\n")
-        return text(source)
-
-    monkeypatch.setattr(prepare, "source_text", logged)
+    _log_calls(monkeypatch, "source_text", log, lambda source: source.name)
     report = run_import(_messy_sheet(), "民政.csv", civil, dry_run=dry_run)
     assert len(worker_pids()) == 2
     assert report.counts["valid"] == 4
