@@ -13,7 +13,7 @@ import datetime
 import logging
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -332,6 +332,9 @@ class Writer:
                                user=self.user, run=self.run)
         # `organization()` must look these up again: the caches hold no instance of them.
         self.looked_up.difference_update(new_organizations)
+        # Nor does the service cache hold the services created here, so `_service` must look
+        # up those of a preloaded organization again rather than create a second one.
+        self.preloaded_ids.difference_update(organization_id for organization_id, _ in new_services)
         return len(locations)
 
     @staticmethod
@@ -634,8 +637,10 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     For a district administrator or a department editor, rows outside their scope are
     rejected, and instead of writing, the good rows go to review as one import change set
     (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for
-    a user whose role may not import, readers.UnreadableFile for a file that cannot be read and
-    ValueError for an unknown coordinate system. `progress(done, total)` is called as rows are checked.
+    a user whose role may not import, readers.UnreadableFile for a file that cannot be read,
+    ValueError for an unknown coordinate system and BrokenProcessPool when a worker process
+    checking rows dies. A direct import that fails writes nothing, not even its run.
+    `progress(done, total)` is called as rows are checked.
     """
     if source_crs not in SYSTEMS:
         raise ValueError(f"unknown coordinate system {source_crs!r}; expected one of {SYSTEMS}")
@@ -665,24 +670,27 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                          (lambda done: progress(done, total)) if progress else None)
 
     run = None
-    if dry_run:
-        _collect(checked, counts, findings)
-    elif role is None:
-        run = ImportRun.objects.create(department=department, filename=filename,
-                                       source_crs=source_crs, dry_run=False, user=user)
-        with transaction.atomic(), _page_cache(IMPORT_PAGE_CACHE_KIB):
-            # Batches are written while the workers go on checking the rows after them.
-            applier = Applier(department, user, run, counts, findings)
-            _collect(checked, counts, findings, applier.add)
-    else:
-        good = _collect(checked, counts, findings, in_scope=lambda row, payload: (
-            review.outside_scope(role, row, payload, district_names)))
-        in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
-        counts["rejected"] += len(good) - len(in_scope)
-        counts["valid"] = len(in_scope)
-        run = ImportRun.objects.create(department=department, filename=filename,
-                                       source_crs=source_crs, dry_run=False, user=user)
-        review.stage(in_scope, department, user, run, counts, findings)
+    # Closed on the way out, so that workers still checking stop when writing fails.
+    with closing(checked):
+        if dry_run:
+            _collect(checked, counts, findings)
+        elif role is None:
+            with transaction.atomic(), _page_cache(IMPORT_PAGE_CACHE_KIB):
+                # Inside the transaction: a failed import leaves no run behind.
+                run = ImportRun.objects.create(department=department, filename=filename,
+                                               source_crs=source_crs, dry_run=False, user=user)
+                # Batches are written while the workers go on checking the rows after them.
+                applier = Applier(department, user, run, counts, findings)
+                _collect(checked, counts, findings, applier.add)
+        else:
+            good = _collect(checked, counts, findings, in_scope=lambda row, payload: (
+                review.outside_scope(role, row, payload, district_names)))
+            in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
+            counts["rejected"] += len(good) - len(in_scope)
+            counts["valid"] = len(in_scope)
+            run = ImportRun.objects.create(department=department, filename=filename,
+                                           source_crs=source_crs, dry_run=False, user=user)
+            review.stage(in_scope, department, user, run, counts, findings)
     findings.sort(key=lambda f: (f.row, f.column, f.code))
     counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
     if run is None:

@@ -18,6 +18,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -135,8 +136,15 @@ def check_rows(validator: RowValidator, rows: list[tuple[int, list[str]]],
             results = map(_run_check, chunks)
             yield from _numbered(chunks, results, progress)
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from _numbered(chunks, pool.imap(_run_check, chunks), progress)
+        # Not multiprocessing.Pool: it replaces a worker that dies (killed by the kernel for
+        # memory, say) and waits forever for the chunk it held. The executor raises
+        # BrokenProcessPool instead, so the import fails and its transaction rolls back.
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            yield from _numbered(chunks, executor.map(_run_check, chunks), progress)
+        finally:
+            # Chunks not yet started are dropped when the import has failed.
+            executor.shutdown(wait=True, cancel_futures=True)
     finally:
         _job = None
 

@@ -13,7 +13,7 @@ from caremap.directory.models import (
     Visibility,
 )
 from caremap.imports import prepare
-from caremap.imports.models import ColumnMapping
+from caremap.imports.models import ColumnMapping, ImportRun
 from caremap.imports.pipeline import run_import
 from caremap.search.index import index_locations
 from caremap.search.models import SearchEntry
@@ -219,3 +219,122 @@ def test_import_page_cache_restored(civil, monkeypatch):
     with connection.cursor() as cur:
         cur.execute("PRAGMA cache_size")
         assert cur.fetchone()[0] == before
+
+
+@pytest.mark.parametrize("batch_rows", [5000, 1])
+def test_service_created_by_an_earlier_batch_is_reused(civil, monkeypatch, batch_rows):
+    # The new record MZ-010 gets a 心理服务网络搭建 service for an organization that already
+    # exists. The row after it moves that organization's older record MZ-001 to the same
+    # service. Written in one batch or in two, both records must link that one service.
+    from caremap.imports import pipeline
+
+    first = list(sheets.CLEAN[0])
+    run_import(sheets.utf8_bom_csv([first]), "民政.csv", civil, dry_run=False)
+    new = [*first]
+    new[0], new[1], new[3] = "MZ-010", "福中路第二儿童之家", "深圳市福田区莲花街道福中路10号"
+    new[9] = "心理服务网络搭建"
+    changed = [*first]
+    changed[9] = "心理服务网络搭建"
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_ROWS", batch_rows)
+    report = run_import(sheets.utf8_bom_csv([new, changed]), "民政.csv", civil, dry_run=False)
+    assert (report.counts["created"], report.counts["updated"]) == (1, 1)
+    organization = Organization.objects.get(credit_code=sheets.CREDIT_OK)
+    assert sorted(Service.objects.filter(organization=organization)
+                  .values_list("name", flat=True)) == ["亲子关系促进", "心理服务网络搭建"]
+    linked = set(Location.objects.filter(department=civil, source_id__in=["MZ-001", "MZ-010"])
+                 .values_list("service_links__service", flat=True))
+    assert len(linked) == 1
+
+
+def _database_state(department):
+    return (Location.objects.filter(department=department, is_demo=False).count(),
+            ImportRun.objects.count())
+
+
+def _cache_size():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        return cur.fetchone()[0]
+
+
+def test_error_in_a_worker_fails_the_import_cleanly(civil, worker_pids, monkeypatch):
+    import gc
+    import multiprocessing
+
+    from caremap.imports import pipeline
+
+    parent = os.getpid()
+    check = prepare._check
+
+    def failing(rows):
+        if os.getpid() != parent and rows[0][0] >= 5:
+            raise RuntimeError("check failed")
+        return check(rows)
+
+    monkeypatch.setattr(prepare, "_check", failing)
+    # The first rows are written before the failing chunk comes back.
+    monkeypatch.setattr(prepare, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_ROWS", 1)
+    before = _database_state(civil)
+    cache_size = _cache_size()
+    with pytest.raises(RuntimeError, match="check failed"):
+        run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+    assert _database_state(civil) == before
+    assert multiprocessing.active_children() == []
+    assert gc.isenabled()
+    assert _cache_size() == cache_size
+
+
+def test_failed_write_stops_the_workers(civil, worker_pids, monkeypatch):
+    import multiprocessing
+
+    from caremap.imports import pipeline
+
+    def failing(applier, rows, texts=None):
+        raise RuntimeError("write failed")
+
+    monkeypatch.setattr(pipeline.Applier, "add", failing)
+    monkeypatch.setattr(pipeline, "WRITE_BATCH_ROWS", 1)
+    monkeypatch.setattr(prepare, "CHUNK_ROWS", 1)
+    before = _database_state(civil)
+    with pytest.raises(RuntimeError, match="write failed") as raised:
+        run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+    # The error's traceback keeps the import's frames, and so its workers, alive until now.
+    assert raised.tb is not None
+    assert multiprocessing.active_children() == []
+    assert _database_state(civil) == before
+
+
+def test_killed_worker_fails_the_import(civil, worker_pids, monkeypatch):
+    import multiprocessing
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    parent = os.getpid()
+    check = prepare._check
+
+    def killed(rows):
+        if os.getpid() != parent and rows[0][0] == 4:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        return check(rows)
+
+    def timed_out(signum, frame):
+        raise TimeoutError("the import waits for the killed worker")
+
+    monkeypatch.setattr(prepare, "_check", killed)
+    monkeypatch.setattr(prepare, "CHUNK_ROWS", 1)
+    before = _database_state(civil)
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(20)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert _database_state(civil) == before
+    assert multiprocessing.active_children() == []
