@@ -638,7 +638,7 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     rejected, and instead of writing, the good rows go to review as one import change set
     (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for
     a user whose role may not import, readers.UnreadableFile for a file that cannot be read,
-    ValueError for an unknown coordinate system and BrokenProcessPool when a worker process
+    ValueError for an unknown coordinate system and prepare.WorkerDied when a worker process
     checking rows dies. A direct import that fails writes nothing, not even its run.
     `progress(done, total)` is called as rows are checked.
     """

@@ -15,10 +15,12 @@ checked in this process.
 import dataclasses
 import datetime
 import gc
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -28,6 +30,13 @@ from caremap.search.index import EntrySource, source_text
 
 from .findings import Finding
 from .validate import RowValidator
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended before it returned its rows (killed for memory, say)."""
+
 
 # Rows per task sent to a worker: large enough that sending it costs little next to checking
 # it, small enough that the progress bar moves and the workers finish together.
@@ -109,11 +118,11 @@ def _run_check(rows):
 
 def worker_count(rows: int) -> int:
     """Return how many worker processes check `rows` rows; 1 means this process does."""
-    wanted = settings.CAREMAP_IMPORT_WORKERS or min(os.cpu_count() or 1, 4)
+    configured = settings.CAREMAP_IMPORT_WORKERS or min(os.cpu_count() or 1, 4)
     if rows < settings.CAREMAP_IMPORT_PARALLEL_ROWS or "fork" not in (
             multiprocessing.get_all_start_methods()):
         return 1
-    return max(1, min(wanted, rows))
+    return max(1, min(configured, rows))
 
 
 def check_rows(validator: RowValidator, rows: list[tuple[int, list[str]]],
@@ -138,10 +147,15 @@ def check_rows(validator: RowValidator, rows: list[tuple[int, list[str]]],
             return
         # Not multiprocessing.Pool: it replaces a worker that dies (killed by the kernel for
         # memory, say) and waits forever for the chunk it held. The executor raises
-        # BrokenProcessPool instead, so the import fails and its transaction rolls back.
+        # BrokenProcessPool instead, so the import fails (WorkerDied) and its transaction
+        # rolls back.
         executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         try:
             yield from _numbered(chunks, executor.map(_run_check, chunks), progress)
+        except BrokenProcessPool as exc:
+            logger.error("import check failed: a worker process ended rows=%d workers=%d "
+                         "error=%s", len(rows), workers, exc)
+            raise WorkerDied("a worker process checking the rows ended unexpectedly") from exc
         finally:
             # Chunks not yet started are dropped when the import has failed.
             executor.shutdown(wait=True, cancel_futures=True)

@@ -24,6 +24,7 @@ from . import duplicates
 from .freshness import stale_locations
 from .models import DuplicateCandidate, ImportRun
 from .pipeline import run_import
+from .prepare import WorkerDied
 from .readers import UnreadableFile
 from .report import labelled_counts, no_data_rows_message, report_xlsx
 
@@ -70,6 +71,12 @@ def upload(request):
         except UnreadableFile as exc:
             logger.info("upload rejected file=%s error=%s", uploaded.name, exc)
             form.add_error("file", _("The file cannot be read: %(error)s") % {"error": exc})
+        except WorkerDied:
+            # prepare.check_rows has logged it; nothing was written.
+            form.add_error("file", _(
+                "Checking stopped because a worker process ended unexpectedly (often for lack "
+                "of memory). Nothing was imported. Try again; if it happens again, ask the "
+                "administrator to set CAREMAP_IMPORT_WORKERS=1."))
         else:
             if report.counts["rows"]:
                 return redirect("imports:run", run_id=report.run.id)

@@ -312,7 +312,6 @@ def test_failed_write_stops_the_workers(civil, worker_pids, monkeypatch):
 def test_killed_worker_fails_the_import(civil, worker_pids, monkeypatch):
     import multiprocessing
     import signal
-    from concurrent.futures.process import BrokenProcessPool
 
     parent = os.getpid()
     check = prepare._check
@@ -331,10 +330,58 @@ def test_killed_worker_fails_the_import(civil, worker_pids, monkeypatch):
     previous = signal.signal(signal.SIGALRM, timed_out)
     signal.alarm(20)
     try:
-        with pytest.raises(BrokenProcessPool):
+        with pytest.raises(prepare.WorkerDied):
             run_import(_messy_sheet(), "民政.csv", civil, dry_run=False)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert _database_state(civil) == before
     assert multiprocessing.active_children() == []
+
+
+@pytest.fixture
+def dying_workers(settings, monkeypatch):
+    """Make every worker process end at its first chunk, as if killed."""
+    settings.CAREMAP_IMPORT_WORKERS = 2
+    settings.CAREMAP_IMPORT_PARALLEL_ROWS = 1
+    parent = os.getpid()
+    check = prepare._check
+
+    def dying(rows):
+        if os.getpid() != parent:
+            os._exit(1)
+        return check(rows)
+
+    monkeypatch.setattr(prepare, "_check", dying)
+
+
+def test_dead_worker_message_on_upload(client, civil, dying_workers):
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from caremap.backoffice.models import Role
+    from caremap.backoffice.roles import assign_role
+
+    user = User.objects.create(username="staff")
+    assign_role(user, Role.CITY_ADMIN)
+    client.force_login(user)
+    count = Location.objects.count()
+    response = client.post("/backoffice/imports/", {
+        "file": SimpleUploadedFile("民政.csv", _messy_sheet()), "department": civil.code,
+        "crs": "wgs84", "apply": "on"})
+    assert response.status_code == 200
+    assert "工作进程意外结束" in response.content.decode()
+    assert Location.objects.count() == count
+
+
+def test_dead_worker_message_on_command(tmp_path, dying_workers):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    source = tmp_path / "民政.csv"
+    source.write_bytes(_messy_sheet())
+    with pytest.raises(CommandError, match="worker process ended unexpectedly"):
+        call_command("import", str(source), "--department", "民政", stdout=io.StringIO(),
+                     stderr=io.StringIO())
+    assert not ImportRun.objects.exists()

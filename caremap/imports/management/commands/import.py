@@ -10,6 +10,7 @@ from caremap.backoffice.access import Denied, staff_role
 from caremap.directory.models import Department
 from caremap.geo.crs import SYSTEMS
 from caremap.imports.pipeline import department_of_sheet, resolve_department, run_import
+from caremap.imports.prepare import WorkerDied
 from caremap.imports.readers import UnreadableFile
 from caremap.imports.report import no_data_rows_message
 
@@ -68,6 +69,11 @@ class Command(BaseCommand):
                                 dry_run=options["dry_run"], user=user, progress=self._progress)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from None
+        except WorkerDied:
+            raise CommandError("checking stopped because a worker process ended unexpectedly "
+                               "(often for lack of memory); nothing was imported. Run the "
+                               "import again, with CAREMAP_IMPORT_WORKERS=1 if it happens "
+                               "again") from None
         except Denied:
             raise CommandError(f"user {options['user']!r} may not import: only city "
                                "administrators, district administrators and department "
