@@ -468,8 +468,8 @@ class Applier:
                  findings: list[Finding]) -> None:
         # Two imports of the same department's rows at once would each find a row new and
         # create it twice. Rows may name any department and later batches are not known yet,
-        # so every department row is locked, in code order, as two imports taking the same
-        # rows in the same order cannot deadlock. The second import waits until the first
+        # so every department row is locked, in code order, so that two imports take the
+        # locks in the same order and cannot deadlock. The second import waits until the first
         # commits, then matches its records. SQLite needs no lock: its writers already run one
         # at a time (BEGIN IMMEDIATE). A test runs two imports at once on PostgreSQL.
         list(Department.objects.select_for_update(no_key=True).order_by("code"))

@@ -51,6 +51,17 @@ def utf8_bom_csv(rows, headers=HEADERS) -> bytes:
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
+def xlsx(rows) -> bytes:
+    """Return an xlsx workbook whose first sheet has these rows, from row 1."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
 def merged_header_xlsx() -> bytes:
     """An xlsx with a merged title row and a two-row header merged across columns.
 

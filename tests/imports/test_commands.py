@@ -1,6 +1,5 @@
 import io
 
-import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
@@ -165,14 +164,7 @@ def test_import_command_fails_when_no_row_valid(tmp_path):
 
 def _header_only_xlsx() -> bytes:
     """An xlsx with a title row, a header row and below it only a row of blank cells."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["深圳市民政局服务点名单"])
-    sheet.append(sheets.HEADERS)
-    sheet.append([" ", None, "  "])
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+    return sheets.xlsx([["深圳市民政局服务点名单"], sheets.HEADERS, [" ", None, "  "]])
 
 
 @pytest.mark.parametrize("dry_run", [False, True])

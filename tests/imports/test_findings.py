@@ -61,15 +61,13 @@ def test_header_row_findings(civil, extra_headers, extra_cells, expected):
 
 
 def test_unmapped_column_after_title_rows(civil):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["深圳市民政局服务点名单"])
-    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", "负责人"])
-    sheet.append(["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
-                  "114.0469", "22.5522", "张三"])
-    data = io.BytesIO()
-    book.save(data)
-    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=True)
+    data = sheets.xlsx([
+        ["深圳市民政局服务点名单"],
+        ["编号", "机构名称", "类别", "地址", "经度", "纬度", "负责人"],
+        ["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+         "114.0469", "22.5522", "张三"],
+    ])
+    report = run_import(data, "t.xlsx", civil, dry_run=True)
     assert report.as_rows() == [(2, "负责人", "column_unmapped")]
 
 
@@ -169,15 +167,13 @@ def test_values_beyond_last_header_reported(civil):
 
 
 def test_unnamed_xlsx_column_named_by_letter(civil):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["深圳市民政局服务点名单"])
-    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", None, None])
-    sheet.append(["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
-                  "114.0469", "22.5522", "张三", None])
-    data = io.BytesIO()
-    book.save(data)
-    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=True)
+    data = sheets.xlsx([
+        ["深圳市民政局服务点名单"],
+        ["编号", "机构名称", "类别", "地址", "经度", "纬度", None, None],
+        ["T-1", "莲花街道测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+         "114.0469", "22.5522", "张三", None],
+    ])
+    report = run_import(data, "t.xlsx", civil, dry_run=True)
     assert report.as_rows() == [(2, "G列", "column_unnamed")]
     assert report.findings[0].value == "张三"
 
@@ -207,14 +203,12 @@ def test_control_characters_removed_and_reported(civil):
 
 def test_xlsx_control_character_escapes_removed(civil):
     # An xlsx stores a character that XML cannot contain as _xHHHH_, which openpyxl reads as text.
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["编号", "机构名称", "类别", "地址", "经度", "纬度", "简介"])
-    sheet.append(["T-1", "莲花街道_x0007_测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
-                  "114.0469", "22.5522", "第一行_x000D_\n第二行"])
-    data = io.BytesIO()
-    book.save(data)
-    report = run_import(data.getvalue(), "t.xlsx", civil, dry_run=False)
+    data = sheets.xlsx([
+        ["编号", "机构名称", "类别", "地址", "经度", "纬度", "简介"],
+        ["T-1", "莲花街道_x0007_测试儿童之家", "儿童之家", "深圳市福田区莲花街道福中路1号",
+         "114.0469", "22.5522", "第一行_x000D_\n第二行"],
+    ])
+    report = run_import(data, "t.xlsx", civil, dry_run=False)
     assert report.as_rows() == [(2, "机构名称", "control_characters_removed")]
     assert report.findings[0].value == "莲花街道测试儿童之家"
     location = Location.objects.get(department=civil, source_id="T-1", is_demo=False)
