@@ -6,14 +6,13 @@ The public always reads the live `directory.Location` rows. A proposed change li
 the proposed values to the live rows and records a `Version` snapshot.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from caremap.directory.models import Department, Location
+from caremap.keys import uuid7
 from caremap.regions.models import Division, Level
 
 
@@ -85,7 +84,7 @@ class ChangeSet(models.Model):
         CORRECTION = "correction", "纠错"
         IMPORT = "import", "导入"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.EDIT)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
@@ -200,7 +199,7 @@ class Correction(models.Model):
         CLOSED = "closed", "已关闭或搬迁"
         OTHER = "other", "其他"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(max_length=12, choices=Topic.choices, default=Topic.OTHER)
     message = models.TextField(max_length=1000)

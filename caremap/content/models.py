@@ -1,10 +1,10 @@
 """Policies (政策法规), articles, the benefit navigator's rules, and hotlines."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from caremap.keys import uuid7
 
 
 class Policy(models.Model):
@@ -18,7 +18,7 @@ class Policy(models.Model):
         IN_FORCE = "in_force", "现行有效"
         REPEALED = "repealed", "已废止"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     title = models.CharField(max_length=200)
     # 文号, e.g. 国发〔2016〕36号; blank where it has not been verified.
     doc_number = models.CharField(max_length=64, blank=True)
@@ -73,7 +73,7 @@ class Article(models.Model):
         NEWS = "news", "服务资讯"
         CASE = "case", "优秀案例"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     title = models.CharField(max_length=200)
     published = models.DateField()

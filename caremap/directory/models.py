@@ -5,11 +5,10 @@ offered there link to it through `service_at_location`. Coordinates are WGS-84; 
 arrived in is kept in `source_crs`.
 """
 
-import uuid
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from caremap.keys import uuid7
 from caremap.regions.models import Division
 
 
@@ -50,7 +49,7 @@ class Department(models.Model):
 class Taxonomy(models.Model):
     """A vocabulary: point categories, service contents or target groups."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     code = models.SlugField(unique=True, max_length=32)
     name = models.CharField(max_length=64)
     name_en = models.CharField(max_length=128)
@@ -61,7 +60,7 @@ class Taxonomy(models.Model):
 
 
 class TaxonomyTerm(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
     code = models.SlugField(max_length=48)
     name = models.CharField(max_length=64)
@@ -80,7 +79,7 @@ class TaxonomyTerm(models.Model):
 
 
 class Organization(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     name = models.CharField(max_length=200)
     alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
@@ -120,7 +119,7 @@ class Location(models.Model):
         "accessibility", "email",
     )
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     name = models.CharField(max_length=200)
     alternate_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
@@ -213,7 +212,7 @@ class Location(models.Model):
 
 
 class Phone(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="phones")
     # As the source wrote it, e.g. "0755-8888 1234 转 123".
     number = models.CharField(max_length=64)
@@ -238,7 +237,7 @@ class Phone(models.Model):
 class Service(models.Model):
     """An offered service (HSDS `service`), e.g. 亲子关系促进, at one or more locations."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -256,7 +255,7 @@ class Service(models.Model):
 
 
 class ServiceAtLocation(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="at_locations")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_links")
     description = models.TextField(blank=True)

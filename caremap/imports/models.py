@@ -1,11 +1,10 @@
 """Saved column mappings, import runs with their findings, and cross-department duplicates."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 
 from caremap.directory.models import Department, Location
+from caremap.keys import uuid7
 
 
 class ColumnMapping(models.Model):
@@ -25,7 +24,7 @@ class ColumnMapping(models.Model):
 
 
 class ImportRun(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT)
     filename = models.CharField(max_length=255)
     source_crs = models.CharField(max_length=8)
@@ -77,7 +76,7 @@ class DuplicateCandidate(models.Model):
         MERGED = "merged", "已合并"
         SEPARATE = "separate", "分别保留"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, blank=True)
     existing = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.CASCADE)

@@ -33,6 +33,7 @@ from caremap.directory.models import (
 )
 from caremap.directory.taxonomies import SERVICE_CONTENT, TARGET_GROUP
 from caremap.geo.crs import SYSTEMS
+from caremap.keys import uuid7
 from caremap.regions.models import Division
 from caremap.search.index import write_entries
 
@@ -262,11 +263,11 @@ class Writer:
             elif key in new_organizations:
                 organization_id = new_organizations[key]
             else:
-                organization_id = new_organizations[key] = uuid.uuid4()
+                organization_id = new_organizations[key] = uuid7()
                 organizations.append({"id": organization_id, "name": payload["organization"],
                                       "credit_code": payload["credit_code"],
                                       "department_id": payload["department"]})
-            location_id = uuid.uuid4()
+            location_id = uuid7()
             row = {field: payload[field] for field in PLAIN_FIELDS}
             row.update(
                 id=location_id, department_id=payload["department"],
@@ -297,7 +298,7 @@ class Writer:
                     service_id = new_services[(organization_id, code)]
                 else:
                     term = self.content_terms[code]
-                    service_id = new_services[(organization_id, code)] = uuid.uuid4()
+                    service_id = new_services[(organization_id, code)] = uuid7()
                     services.append({"id": service_id, "organization_id": organization_id,
                                      "name": term.name})
                     service_terms.append({"service_id": service_id, "taxonomyterm_id": term.id})

@@ -5,17 +5,16 @@ is a directory Location of category social-work-site, so project sites appear on
 every other service point.
 """
 
-import uuid
-
 from django.db import models
 
 from caremap.directory.models import Location, Organization, TaxonomyTerm
+from caremap.keys import uuid7
 
 SITE_CATEGORY = "social-work-site"
 
 
 class Project(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     name = models.CharField(max_length=200)
     # Null where the running organisation has not been verified.
     organization = models.ForeignKey(

@@ -1,0 +1,22 @@
+"""Make new primary keys version 7 UUIDs (see caremap/keys.py).
+
+The default is applied in Python, so the tables stay as they are: without
+SeparateDatabaseAndState, SQLite would copy every table to change nothing.
+"""
+
+import caremap.keys
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("projects", "0001_initial")]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(
+                model_name="project", name="id",
+                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
+                                       primary_key=True, serialize=False),
+            ),
+        ]),
+    ]
