@@ -1,14 +1,14 @@
 """Primary keys: UUIDs that sort in the order they were made (version 7, RFC 9562).
 
-Random (version 4) keys land at random places in every B-tree that holds them: the primary
+Random (version 4) keys land at random places in every B-tree that contains them: the primary
 key and each index of a foreign key to it. A large import then touches a different page for
 almost every row, and half-fills the pages it splits. Version 7 keys start with the time in
 milliseconds, so rows made together sit together, and the indexes grow at their right edge.
 Measured on the import's 100,000 rows (docs/benchmarks.md, "Import"): the directory tables
 were written about twice as fast.
 
-A key still carries 62 random bits (and 12 more in a new millisecond), so it cannot be guessed
-from another. It reveals when the record was made, which `created` shows anyway.
+A key still carries 62 random bits, and 11 more in the first key of each millisecond, so it
+cannot be guessed from another. It reveals when the record was made, which `created` shows anyway.
 """
 
 import os
@@ -26,8 +26,8 @@ _VERSION_AND_VARIANT = (7 << 76) | (0b10 << 62)
 def uuid7() -> uuid.UUID:
     """Return a new version 7 UUID, greater than any this process returned before.
 
-    Within one millisecond the 12 bits after the time count up from a random start (the
-    RFC's "method 1"); when they run out, the time field moves on by a millisecond.
+    Within one millisecond, the 12 bits after the time count up from a random start. When
+    they run out, the time field moves on by a millisecond.
     """
     global _last_ms, _sequence
     random_bits = int.from_bytes(os.urandom(10), "big")
@@ -36,7 +36,7 @@ def uuid7() -> uuid.UUID:
         if now_ms > _last_ms:
             _last_ms = now_ms
             # Start in the lower half, so that a burst has room to count up.
-            _sequence = random_bits >> 69  # 11 random bits
+            _sequence = random_bits >> 69  # the top 11 of the 80 random bits
         else:
             _sequence += 1
             if _sequence > 0xFFF:

@@ -26,30 +26,30 @@ def test_version_variant_and_time():
 
 
 def test_keys_increase_and_differ():
-    made = [keys.uuid7() for _ in range(20_000)]
-    assert made == sorted(made)
-    assert len(set(made)) == len(made)
+    generated = [keys.uuid7() for _ in range(20_000)]
+    assert generated == sorted(generated)
+    assert len(set(generated)) == len(generated)
     # Their text (the SQLite column) sorts the same way.
-    assert [k.hex for k in made] == sorted(k.hex for k in made)
+    assert [k.hex for k in generated] == sorted(k.hex for k in generated)
 
 
 def test_counter_running_out_moves_time_on(monkeypatch):
     """More than 4,096 keys in one millisecond still increase: the time field moves on."""
     frozen = (time.time_ns() // 1_000_000 + 1_000) * 1_000_000
     monkeypatch.setattr(keys.time, "time_ns", lambda: frozen)
-    made = [keys.uuid7() for _ in range(10_000)]
-    assert made == sorted(made)
-    assert len(set(made)) == len(made)
-    assert _milliseconds(made[0]) == frozen // 1_000_000
-    assert _milliseconds(made[-1]) > _milliseconds(made[0])
-    assert all(k.version == 7 and k.variant == uuid.RFC_4122 for k in made)
+    generated = [keys.uuid7() for _ in range(10_000)]
+    assert generated == sorted(generated)
+    assert len(set(generated)) == len(generated)
+    assert _milliseconds(generated[0]) == frozen // 1_000_000
+    assert _milliseconds(generated[-1]) > _milliseconds(generated[0])
+    assert all(k.version == 7 and k.variant == uuid.RFC_4122 for k in generated)
 
 
 def test_random_part_differs_between_keys():
     """Keys of one millisecond differ in their 62 random bits, not only in the counter."""
-    made = [keys.uuid7() for _ in range(100)]
-    tails = {k.int & ((1 << 62) - 1) for k in made}
-    assert len(tails) == len(made)
+    generated = [keys.uuid7() for _ in range(100)]
+    tails = {k.int & ((1 << 62) - 1) for k in generated}
+    assert len(tails) == len(generated)
 
 
 @pytest.mark.django_db
@@ -58,13 +58,13 @@ def test_records_get_ordered_keys():
     civil = Department.objects.get(code="civil-affairs")
     run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
     imported = Location.objects.filter(department=civil, is_demo=False)
-    keys_made = {
+    keys_by_model = {
         "location": set(imported.values_list("id", flat=True)),
         "organization": set(imported.values_list("organization_id", flat=True)),
         "service": set(Service.objects.filter(at_locations__location__in=imported)
                        .values_list("id", flat=True)),
     }
-    assert all(keys_made.values()), keys_made
-    assert {name: {k.version for k in made} for name, made in keys_made.items()} == {
+    assert all(keys_by_model.values()), keys_by_model
+    assert {name: {k.version for k in generated} for name, generated in keys_by_model.items()} == {
         "location": {7}, "organization": {7}, "service": {7}}
     assert Organization.objects.create(name="新机构", department=civil).id.version == 7
