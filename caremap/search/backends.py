@@ -46,10 +46,15 @@ class SearchBackend:
     needs_ids = False
 
     def write(self, entries) -> None:
-        """Add or replace the index rows of these SearchEntry objects."""
+        """Add the index rows of these new SearchEntry objects.
+
+        An entry is never changed in place: `index.write_entries` deletes the old one and
+        writes a new one.
+        """
         raise NotImplementedError
 
-    def delete(self, ids) -> None:
+    def delete(self, entries) -> None:
+        """Remove the index rows of these SearchEntry objects, as they were when written."""
         raise NotImplementedError
 
     def clear(self) -> None:
@@ -102,10 +107,7 @@ class SqliteBackend(SearchBackend):
     vendor = "sqlite"
 
     def create(self, schema_editor) -> None:
-        # prefix= lets 'futian*' use an index for the pinyin prefixes users type.
-        schema_editor.execute(
-            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(grams, prefix='1 2 3 4', detail=none)"
-        )
+        schema_editor.execute(self.fts_definition())
         # The third dimension is the category key, so "this category near here" is one
         # R*Tree search instead of a spatial search filtered afterwards.
         schema_editor.execute(
@@ -119,14 +121,22 @@ class SqliteBackend(SearchBackend):
         schema_editor.execute(f"DROP TABLE IF EXISTS {RTREE_TABLE}")
         schema_editor.execute("DROP INDEX IF EXISTS search_entry_name")
 
+    @staticmethod
+    def fts_definition() -> str:
+        """Return the statement that creates the FTS5 table.
+
+        The table indexes the entries' `grams` column without a copy of its own (an external
+        content table): 20 MB instead of 70 MB for 100,000 benchmark entries. prefix= lets
+        'futian*' use an index for the pinyin prefixes users type.
+        """
+        return (f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(grams, prefix='1 2 3 4', "
+                f"detail=none, content='{ENTRY_TABLE}', content_rowid='id')")
+
     def write(self, entries) -> None:
         entries = list(entries)
         if not entries:
             return
-        ids = [(e.id,) for e in entries]
         with connection.cursor() as cur:
-            cur.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", ids)
-            cur.executemany(f"DELETE FROM {RTREE_TABLE} WHERE id = %s", ids)
             cur.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, grams) VALUES (%s, %s)",
                 [(e.id, e.grams) for e in entries],
@@ -138,15 +148,19 @@ class SqliteBackend(SearchBackend):
                  for e in entries if e.latitude is not None],
             )
 
-    def delete(self, ids) -> None:
-        rows = [(i,) for i in ids]
+    def delete(self, entries) -> None:
+        entries = list(entries)
         with connection.cursor() as cur:
-            cur.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", rows)
-            cur.executemany(f"DELETE FROM {RTREE_TABLE} WHERE id = %s", rows)
+            # FTS5 removes the tokens it is given: those the entry was indexed with.
+            cur.executemany(
+                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) VALUES ('delete', %s, %s)",
+                [(e.id, e.grams) for e in entries],
+            )
+            cur.executemany(f"DELETE FROM {RTREE_TABLE} WHERE id = %s", [(e.id,) for e in entries])
 
     def clear(self) -> None:
         with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {FTS_TABLE}")
+            cur.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
             cur.execute(f"DELETE FROM {RTREE_TABLE}")
 
     @staticmethod
@@ -236,7 +250,7 @@ class PostgresBackend(SearchBackend):
     def write(self, entries) -> None:
         return None
 
-    def delete(self, ids) -> None:
+    def delete(self, entries) -> None:
         return None
 
     def clear(self) -> None:

@@ -190,10 +190,11 @@ def write_entries(location_ids, sources: list[EntrySource]) -> None:
     old = []
     for start in range(0, len(location_ids), 500):
         old.extend(SearchEntry.objects.filter(location_id__in=location_ids[start:start + 500])
-                   .only("id", "latitude", "longitude", "merc_x", "merc_y", "category"))
+                   .only("id", "grams", "latitude", "longitude", "merc_x", "merc_y",
+                         "category"))
     if old:
         old_ids = [e.id for e in old]
-        backend.delete(old_ids)
+        backend.delete(old)
         cells.apply(old, -1)
         # Plain DELETEs: a queryset delete would send a signal per row.
         with connection.cursor() as cur:
@@ -278,7 +279,7 @@ def _flush(batch: list[SearchEntry], backend) -> int:
 
 
 def forget_entries(entries) -> None:
-    """Remove the backend index rows and cluster counts of deleted SearchEntry rows."""
+    """Remove the backend index rows and cluster counts of SearchEntry rows being deleted."""
     entries = list(entries)
-    get_backend().delete([e.id for e in entries])
+    get_backend().delete(entries)
     cells.apply(entries, -1)
