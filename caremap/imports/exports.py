@@ -15,6 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from caremap.directory.models import SERVICE_LINKS, Location, Visibility
 
+from .csv_formulas import escape_formula
 from .mapping import export_headers
 
 COLUMNS = (
@@ -84,14 +85,18 @@ def header_row() -> list[str]:
 
 
 def write_csv(locations, out) -> int:
-    """Write UTF-8 CSV with a byte-order mark (so Excel reads the Chinese); return the count."""
+    """Write UTF-8 CSV with a byte-order mark (so Excel reads the Chinese); return the count.
+
+    A cell that a spreadsheet would run as a formula gets a leading quote (see csv_formulas),
+    which the CSV import removes again.
+    """
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(header_row())
     count = 0
     for location in locations:
         row = record(location)
-        writer.writerow([row[c] for c in COLUMNS])
+        writer.writerow([escape_formula(row[c]) for c in COLUMNS])
         count += 1
     return count
 

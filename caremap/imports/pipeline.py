@@ -629,6 +629,16 @@ def _collect(checked, counts: dict, findings: list[Finding], write=None,
     return good
 
 
+def _finish_run(run: ImportRun, counts: dict, findings: list[Finding]) -> None:
+    """Sort the findings, count the warnings and save both with the run, marked finished."""
+    findings.sort(key=lambda f: (f.row, f.column, f.code))
+    counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
+    run.counts = counts
+    run.findings = [f.as_dict() for f in findings]
+    run.finished = timezone.now()
+    run.save()
+
+
 @collector_paused()
 def run_import(data: bytes, filename: str, department: Department, source_crs: str = "wgs84",
                dry_run: bool = True, user=None,
@@ -640,7 +650,8 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     (`report.run.changeset`, None when the rows would change nothing). Raises access.Denied for
     a user whose role may not import, readers.UnreadableFile for a file that cannot be read,
     ValueError for an unknown coordinate system and prepare.WorkerDied when a worker process
-    checking rows dies. A direct import that fails writes nothing, not even its run.
+    checking rows dies. A direct import that fails writes nothing, not even its run, and an
+    import that fails while it is staged or submitted for review leaves no run either.
     `progress(done, total)` is called as rows are checked.
     """
     if source_crs not in SYSTEMS:
@@ -670,11 +681,13 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
     checked = check_rows(validator, table.rows, names,
                          (lambda done: progress(done, total)) if progress else None)
 
-    run = None
     # Closed on the way out, so that workers still checking stop when writing fails.
     with closing(checked):
         if dry_run:
             _collect(checked, counts, findings)
+            run = ImportRun(department=department, filename=filename, source_crs=source_crs,
+                            dry_run=True, user=user)
+            _finish_run(run, counts, findings)
         elif role is None:
             with transaction.atomic(), _page_cache(IMPORT_PAGE_CACHE_KIB):
                 # Inside the transaction: a failed import leaves no run behind.
@@ -683,31 +696,28 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                 # Batches are written while the workers go on checking the rows after them.
                 applier = Applier(department, user, run, counts, findings)
                 _collect(checked, counts, findings, applier.add)
+            _finish_run(run, counts, findings)
+            audit.record("import", user, object_type="import_run", object_id=run.id,
+                         department=department.code, counts=counts)
         else:
             good = _collect(checked, counts, findings, in_scope=lambda row, payload: (
                 review.outside_scope(role, row, payload, district_names)))
             in_scope = review.drop_matches_outside_scope(role, good, findings, district_names)
             counts["rejected"] += len(good) - len(in_scope)
             counts["valid"] = len(in_scope)
-            run = ImportRun.objects.create(department=department, filename=filename,
-                                           source_crs=source_crs, dry_run=False, user=user)
-            review.stage(in_scope, department, user, run, counts, findings)
-    findings.sort(key=lambda f: (f.row, f.column, f.code))
-    counts["warnings"] = sum(1 for f in findings if f.level != ERROR)
-    if run is None:
-        run = ImportRun.objects.create(department=department, filename=filename,
-                                       source_crs=source_crs, dry_run=True, user=user)
-    run.counts = counts
-    run.findings = [f.as_dict() for f in findings]
-    run.finished = timezone.now()
-    run.save()
-    writes = counts["created"] + counts["updated"] + counts["duplicates"]
-    if not dry_run and role is not None and writes:
-        workflow.submit_import(user, run)
-    elif not dry_run:
-        # A direct import, or one that would change nothing and so needs no review.
-        audit.record("import", user, object_type="import_run", object_id=run.id,
-                     department=department.code, counts=counts)
+            # The run, its stored rows and its change set are made in one transaction, so a
+            # failure while staging or submitting leaves no run behind.
+            with transaction.atomic():
+                run = ImportRun.objects.create(department=department, filename=filename,
+                                               source_crs=source_crs, dry_run=False, user=user)
+                review.stage(in_scope, department, user, run, counts, findings)
+                _finish_run(run, counts, findings)
+                if counts["created"] + counts["updated"] + counts["duplicates"]:
+                    workflow.submit_import(user, run)
+                else:
+                    # Rows that would change nothing need no review.
+                    audit.record("import", user, object_type="import_run", object_id=run.id,
+                                 department=department.code, counts=counts)
     logger.info("import finished run=%s file=%s department=%s dry_run=%s rows=%d created=%d "
                 "updated=%d unchanged=%d rejected=%d duplicates=%d", run.id, filename,
                 department.code, dry_run, counts["rows"], counts["created"], counts["updated"],

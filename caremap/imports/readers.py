@@ -4,7 +4,8 @@ CSV files arrive as UTF-8, UTF-8 with a byte-order mark, or GBK/GB18030 (what Ex
 Chinese Windows). xlsx files may start with title rows and have headers over two rows, merged
 across columns; merged cells are filled with their top-left value before headers are read.
 Control characters are removed from every cell as it is read, and reading reports each cell it
-changed and each column that has values but no header.
+changed and each column that has values but no header. A CSV cell loses the quote that a CSV
+export puts before a value a spreadsheet would read as a formula (see csv_formulas).
 """
 
 import csv
@@ -17,6 +18,7 @@ import re
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from .csv_formulas import unescape_formula
 from .findings import Finding
 from .mapping import field_for
 
@@ -189,10 +191,26 @@ def _table_from_grid(grid: list[list[str]], saved: dict | None, changed: set[tup
     return Table(headers, rows, header_row=header_row, findings=findings)
 
 
+def _unescape_formulas(grid: list[list[str]]) -> None:
+    """Remove, in place, the quote that a CSV export puts before a formula-like cell.
+
+    Only CSV cells change, because the xlsx export writes text cells without a quote. An xlsx
+    cell keeps its leading quote.
+    NOTE: an exported value that starts with a tab or carriage return comes back without it,
+    because RowValidator strips every cell. Imports and Django forms store no such value.
+    """
+    for row in grid:
+        # One search per row spares the per-cell check in rows without a quote.
+        if "'" not in "".join(row):
+            continue
+        row[:] = [unescape_formula(cell) for cell in row]
+
+
 def read_csv(data: bytes, saved: dict | None = None) -> Table:
     text, encoding = decode_csv(data)
     grid = list(csv.reader(io.StringIO(text)))
     changed = _clean_cells(grid)
+    _unescape_formulas(grid)
     table = _table_from_grid(grid, saved, changed)
     table.encoding = encoding
     return table

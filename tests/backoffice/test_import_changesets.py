@@ -110,6 +110,28 @@ def test_return_writes_nothing(users, base):
         workflow.submit(users["department_editor"], changeset)
 
 
+@pytest.mark.parametrize("target", [
+    "caremap.imports.pipeline._apply",  # the trial apply, inside its savepoint
+    "caremap.imports.review.fingerprints",  # after the trial, before the rows are stored
+    "caremap.backoffice.workflow.submit_import",  # after the run and its rows are saved
+])
+def test_failed_staging_leaves_no_run(users, base, monkeypatch, target):
+    def fail(*args, **kwargs):
+        raise RuntimeError("staging failed")
+
+    monkeypatch.setattr(target, fail)
+    runs = ImportRun.objects.count()
+    changesets = ChangeSet.objects.count()
+    events = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="staging failed"):
+        _import(users["department_editor"], _edited_sheet())
+    assert ImportRun.objects.count() == runs
+    assert not ImportRun.objects.exclude(pending_rows=[]).exists()
+    assert ChangeSet.objects.count() == changesets
+    assert AuditEvent.objects.count() == events
+    assert _state() == base
+
+
 def test_reviewer_sees_counts_and_field_diffs(client, users, base):
     changeset = _import(users["department_editor"], _edited_sheet()).run.changeset
     summary = pending_changes(changeset.import_run)
