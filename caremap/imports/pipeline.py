@@ -326,7 +326,7 @@ class Writer:
                 # An existing service renamed, hidden or with more terms: the text built
                 # ahead assumed none.
                 source.text = None
-        write_entries([row["id"] for row in locations], sources)
+        write_entries([row["id"] for row in locations], sources, replace=False)
         logger.info("import created records=%d run=%s", len(locations),
                     self.run.id if self.run else None)
         locations_created.send(sender=Location, ids=[row["id"] for row in locations],

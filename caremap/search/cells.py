@@ -72,34 +72,33 @@ def cell_expressions(zoom: int) -> tuple[str, str]:
 
 def apply(entries, sign: int) -> None:
     """Add (sign=1) or remove (sign=-1) these entries' positions from the cells."""
+    scales = [(zoom, scale(zoom)) for zoom in PRECOMPUTED_ZOOMS]
     deltas: dict[tuple, list] = {}
     for e in entries:
         if e.merc_x is None:
             continue
-        for zoom in PRECOMPUTED_ZOOMS:
-            n = scale(zoom)
+        for zoom, n in scales:
             key = (zoom, int(e.merc_x * n), int(e.merc_y * n), e.category)
-            d = deltas.setdefault(key, [0, 0.0, 0.0])
+            d = deltas.get(key)
+            if d is None:
+                d = deltas[key] = [0, 0.0, 0.0]
             d[0] += sign
             d[1] += sign * e.latitude
             d[2] += sign * e.longitude
-    if not deltas:
+    changes = [(*key, *delta) for key, delta in deltas.items() if delta[0] != 0]
+    if not changes:
         return
     with connection.cursor() as cur:
-        for (zoom, x, y, category), (count, lat_sum, lng_sum) in deltas.items():
-            if count == 0:
-                continue
-            cur.execute(
-                f"UPDATE {CELL_TABLE} SET count = count + %s, lat_sum = lat_sum + %s, "
-                "lng_sum = lng_sum + %s WHERE zoom = %s AND x = %s AND y = %s AND category = %s",
-                [count, lat_sum, lng_sum, zoom, x, y, category],
-            )
-            if cur.rowcount == 0 and count > 0:
-                cur.execute(
-                    f"INSERT INTO {CELL_TABLE} (zoom, x, y, category, count, lat_sum, lng_sum) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    [zoom, x, y, category, count, lat_sum, lng_sum],
-                )
+        # One statement for all cells: both databases add to an existing cell row on conflict
+        # with its unique key (zoom, x, y, category).
+        cur.executemany(
+            f"INSERT INTO {CELL_TABLE} (zoom, x, y, category, count, lat_sum, lng_sum) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (zoom, x, y, category) DO UPDATE "
+            f"SET count = {CELL_TABLE}.count + excluded.count, "
+            f"lat_sum = {CELL_TABLE}.lat_sum + excluded.lat_sum, "
+            f"lng_sum = {CELL_TABLE}.lng_sum + excluded.lng_sum",
+            changes,
+        )
         cur.execute(f"DELETE FROM {CELL_TABLE} WHERE count <= 0")
 
 

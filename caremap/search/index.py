@@ -11,6 +11,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 from django.db import connection, transaction
+from django.db.models import Max
 
 from caremap.bulk import BulkInsert
 from caremap.directory.models import SERVICE_LINKS, Location, Visibility
@@ -179,14 +180,15 @@ def index_locations(ids) -> None:
 
 
 @transaction.atomic
-def write_entries(location_ids, sources: list[EntrySource]) -> None:
+def write_entries(location_ids, sources: list[EntrySource], replace: bool = True) -> None:
     """Replace the index rows of these locations by entries made from `sources`.
 
     `sources` contains the public ones among them, and a location without a source loses its
     entry. Rows are written in bulk, and their backend index rows and cluster counts follow.
+    With `replace` false the locations are new, so there is no old entry to look for.
     """
     backend = get_backend()
-    location_ids = list(location_ids)
+    location_ids = list(location_ids) if replace else []
     old = []
     for start in range(0, len(location_ids), 500):
         old.extend(SearchEntry.objects.filter(location_id__in=location_ids[start:start + 500])
@@ -205,14 +207,15 @@ def write_entries(location_ids, sources: list[EntrySource]) -> None:
     rows = [{"location_id": source.location_id, **entry_fields(source)} for source in sources]
     if not rows:
         return
+    if backend.needs_ids:
+        # SQLite gives new rows ids above the largest one, and its transactions begin
+        # IMMEDIATE (settings.py), so no other writer adds rows until this one commits.
+        highest = SearchEntry.objects.aggregate(highest=Max("id"))["highest"] or 0
     BulkInsert(SearchEntry).insert(rows)
     written = [SimpleNamespace(**row) for row in rows]
     if backend.needs_ids:
-        by_location = {}
-        new_ids = [row["location_id"] for row in rows]
-        for start in range(0, len(new_ids), 500):
-            by_location.update(SearchEntry.objects.filter(
-                location_id__in=new_ids[start:start + 500]).values_list("location_id", "id"))
+        by_location = dict(SearchEntry.objects.filter(id__gt=highest)
+                           .values_list("location_id", "id"))
         for entry in written:
             entry.id = by_location[entry.location_id]
         backend.write(written)
