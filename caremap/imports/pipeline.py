@@ -696,9 +696,11 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                 # Batches are written while the workers go on checking the rows after them.
                 applier = Applier(department, user, run, counts, findings)
                 _collect(checked, counts, findings, applier.add)
-            _finish_run(run, counts, findings)
-            audit.record("import", user, object_type="import_run", object_id=run.id,
-                         department=department.code, counts=counts)
+                # Also inside: written records always come with their run's counts and audit
+                # event.
+                _finish_run(run, counts, findings)
+                audit.record("import", user, object_type="import_run", object_id=run.id,
+                             department=department.code, counts=counts)
         else:
             good = _collect(checked, counts, findings, in_scope=lambda row, payload: (
                 review.outside_scope(role, row, payload, district_names)))

@@ -363,3 +363,18 @@ def test_simultaneous_imports_create_once(civil):
     assert [errors for _thread, errors in uploads] == [[], []]
     assert cleanup_errors == []
     assert counted == [len(rows)]
+
+
+def test_failed_run_record_writes_nothing(civil, monkeypatch):
+    """A failure after the rows are written but before the run's audit event rolls them back."""
+    from caremap.backoffice import audit
+
+    def fail(action, *args, **kwargs):
+        raise RuntimeError(f"audit store unavailable for {action}")
+
+    monkeypatch.setattr(audit, "record", fail)
+    runs = ImportRun.objects.count()
+    with pytest.raises(RuntimeError, match="audit store unavailable"):
+        run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    assert not _imported(civil).exists()
+    assert ImportRun.objects.count() == runs
