@@ -403,6 +403,11 @@ class Writer:
         return "created", location
 
 
+# Records looked up per query when matching rows. Fewer, larger queries cost less: on
+# PostgreSQL each one also pays for quoting its parameters into the statement.
+EXISTING_CHUNK = 2000
+
+
 def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, dict]]:
     """Return {(department, source id): (location id, snapshot)} of the records rows may match.
 
@@ -412,8 +417,8 @@ def _existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object,
     found: dict[tuple[str, str], tuple[object, dict]] = {}
     ordered = sorted(keys)
     columns = [f for f in PLAIN_FIELDS]
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
+    for start in range(0, len(ordered), EXISTING_CHUNK):
+        chunk = ordered[start:start + EXISTING_CHUNK]
         rows = Location.objects.filter(
             department_id__in={d for d, _ in chunk}, source_id__in=[s for _, s in chunk]
         ).values("id", "department_id", "source_id", "category__code", "district_id", "street_id",

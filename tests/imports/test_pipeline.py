@@ -378,3 +378,15 @@ def test_failed_run_record_writes_nothing(civil, monkeypatch):
         run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
     assert not _imported(civil).exists()
     assert ImportRun.objects.count() == runs
+
+
+def test_reimport_matches_across_lookup_chunks(civil, monkeypatch):
+    """Records looked up one per query are matched as when they are looked up together."""
+    from caremap.imports import pipeline
+
+    first = run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    monkeypatch.setattr(pipeline, "EXISTING_CHUNK", 1)
+    again = run_import(sheets.gbk_csv(), "民政.csv", civil, dry_run=False)
+    assert again.counts["unchanged"] == first.counts["created"]
+    assert again.counts["created"] == 0
+    assert again.counts["updated"] == 0
