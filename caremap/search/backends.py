@@ -114,6 +114,8 @@ class SqliteBackend(SearchBackend):
             f"CREATE VIRTUAL TABLE {RTREE_TABLE} USING "
             "rtree(id, min_lng, max_lng, min_lat, max_lat, min_cat, max_cat)"
         )
+        # NOTE: a migration that alters SearchEntry copies the table on SQLite and loses this
+        # index, so it must make the index again (as 0008 does after 0006).
         schema_editor.execute(f"CREATE INDEX search_entry_name ON {ENTRY_TABLE} (name, location_id)")
 
     def drop(self, schema_editor) -> None:
