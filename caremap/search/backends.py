@@ -54,7 +54,7 @@ class SearchBackend:
         raise NotImplementedError
 
     def delete(self, entries) -> None:
-        """Remove the index rows of these SearchEntry objects, as they were when written."""
+        """Remove the index rows of these SearchEntry objects, whose rows still exist."""
         raise NotImplementedError
 
     def clear(self) -> None:
@@ -151,14 +151,16 @@ class SqliteBackend(SearchBackend):
             )
 
     def delete(self, entries) -> None:
-        entries = list(entries)
+        ids = [(e.id,) for e in entries]
         with connection.cursor() as cur:
-            # FTS5 removes the tokens it is given: those the entry was indexed with.
+            # FTS5 removes the tokens it is given, so they are read from the stored entry
+            # (never changed after it is written), not from a Python object that may differ.
             cur.executemany(
-                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) VALUES ('delete', %s, %s)",
-                [(e.id, e.grams) for e in entries],
+                f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, grams) "
+                f"SELECT 'delete', id, grams FROM {ENTRY_TABLE} WHERE id = %s",
+                ids,
             )
-            cur.executemany(f"DELETE FROM {RTREE_TABLE} WHERE id = %s", [(e.id,) for e in entries])
+            cur.executemany(f"DELETE FROM {RTREE_TABLE} WHERE id = %s", ids)
 
     def clear(self) -> None:
         with connection.cursor() as cur:

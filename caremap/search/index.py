@@ -192,8 +192,7 @@ def write_entries(location_ids, sources: list[EntrySource], replace: bool = True
     old = []
     for start in range(0, len(location_ids), 500):
         old.extend(SearchEntry.objects.filter(location_id__in=location_ids[start:start + 500])
-                   .only("id", "grams", "latitude", "longitude", "merc_x", "merc_y",
-                         "category"))
+                   .only("id", "latitude", "longitude", "merc_x", "merc_y", "category"))
     if old:
         old_ids = [e.id for e in old]
         backend.delete(old)

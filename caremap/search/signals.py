@@ -4,8 +4,8 @@ from django.dispatch import receiver
 from .models import SearchEntry
 
 
-# Sent before the row goes, so that a deferred `grams` can still be loaded: the FTS5 table
-# keeps no copy of the tokens it must remove.
+# Sent before the row goes: the FTS5 table keeps no copy of the tokens it must remove, and
+# reads them from the row.
 @receiver(pre_delete, sender=SearchEntry)
 def entry_deleted(sender, instance, **kwargs):
     from .index import forget_entries

@@ -88,9 +88,18 @@ def test_index_follows_every_change(django_capture_on_commit_callbacks):
     assert _found(grams(normalize(RENAMED))[-1])
 
 
-def test_delete_loads_deferred_tokens():
+def test_delete_entry_read_without_tokens():
     """An entry read without its tokens still leaves the index whole when deleted."""
     entry = SearchEntry.objects.only("id").order_by("id").first()
     tokens = set(SearchEntry.objects.get(id=entry.id).grams.split()[:20])
+    entry.delete()
+    _assert_index_matches_entries(tokens)
+
+
+def test_delete_ignores_tokens_changed_in_memory():
+    """Removal reads the stored tokens, not those of the Python object being deleted."""
+    entry = SearchEntry.objects.order_by("id").first()
+    tokens = set(entry.grams.split()[:20]) | {"彩虹"}
+    entry.grams = "彩虹 彩 虹"
     entry.delete()
     _assert_index_matches_entries(tokens)
