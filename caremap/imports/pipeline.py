@@ -404,7 +404,8 @@ class Writer:
 
 
 # Records looked up per query when matching rows. Each query is built, sent and planned once,
-# so fewer, larger ones cost less (a 20,000-row re-import on PostgreSQL: 9.5 s with 500).
+# so fewer, larger ones cost less: a profiled 20,000-row re-import on PostgreSQL took 9.5 s
+# with 500 and 8.2 s with 2,000.
 EXISTING_CHUNK = 2000
 
 
@@ -701,8 +702,8 @@ def run_import(data: bytes, filename: str, department: Department, source_crs: s
                 # Batches are written while the workers go on checking the rows after them.
                 applier = Applier(department, user, run, counts, findings)
                 _collect(checked, counts, findings, applier.add)
-                # Also inside: written records always come with their run's counts and audit
-                # event.
+                # Inside the transaction too, so written records always come with their run's
+                # counts and audit event.
                 _finish_run(run, counts, findings)
                 audit.record("import", user, object_type="import_run", object_id=run.id,
                              department=department.code, counts=counts)

@@ -4,8 +4,9 @@ The default is applied in Python, so the tables stay as they are: without
 SeparateDatabaseAndState, SQLite would copy every table to change nothing.
 """
 
-import caremap.keys
 from django.db import migrations, models
+
+import caremap.keys
 
 
 class Migration(migrations.Migration):
@@ -14,39 +15,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(state_operations=[
             migrations.AlterField(
-                model_name="location", name="id",
+                model_name=model_name, name="id",
                 field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
                                        primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="organization", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="phone", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="service", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="serviceatlocation", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="taxonomy", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
-            migrations.AlterField(
-                model_name="taxonomyterm", name="id",
-                field=models.UUIDField(default=caremap.keys.uuid7, editable=False,
-                                       primary_key=True, serialize=False),
-            ),
+            )
+            for model_name in ("location", "organization", "phone", "service",
+                               "serviceatlocation", "taxonomy", "taxonomyterm")
         ]),
     ]
